@@ -42,3 +42,18 @@ export function loadListenerRules(): ListenerRules {
     defaultAction: { type: 'forward', service: 'monolith' },
   };
 }
+
+/** Compiles an ALB path pattern (`*` any run, `?` one character, case-sensitive) to a RegExp. */
+function patternToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** The action the ALB would take for `path`: the first matching rule by priority, else the default. */
+export function matchListenerRule(listener: ListenerRules, path: string): ForwardAction | FixedResponseAction {
+  const ordered = [...listener.rules].sort((a, b) => a.priority - b.priority);
+  for (const rule of ordered) {
+    if (rule.pathPatterns.some((pattern) => patternToRegExp(pattern).test(path))) return rule.action;
+  }
+  return listener.defaultAction;
+}
