@@ -20,7 +20,16 @@ export interface Mysfit {
 }
 
 /** The fields the list endpoint returns. */
-export const listFields = ['mysfitId', 'name', 'species', 'goodevil', 'lawchaos', 'thumbImageUri', 'likes', 'adopted'] as const;
+export const listFields = [
+  'mysfitId',
+  'name',
+  'species',
+  'goodevil',
+  'lawchaos',
+  'thumbImageUri',
+  'likes',
+  'adopted',
+] as const;
 export type MysfitSummary = Pick<Mysfit, (typeof listFields)[number]>;
 
 /** Mysfit ids are lower-case UUIDs. */

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { createBaseApp } from '@mysfits/kit/base-app';
+import type { Logger } from '@mysfits/kit/log';
+import { mysfitsRoutes } from './routes/mysfits.js';
+import type { MysfitsStore } from './store.js';
+
+export interface MonolithAppOptions {
+  store: MysfitsStore;
+  logger: Logger;
+  /** Where the web page lives: src/public in development, public/ beside the bundle in the image. */
+  publicDir?: string;
+}
+
+/** The monolith: the mysfits API, the health check and the web page. */
+export function createApp({
+  store,
+  logger,
+  publicDir = fileURLToPath(new URL('./public', import.meta.url)),
+}: MonolithAppOptions) {
+  const app = createBaseApp({ logger });
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.route('/mysfits', mysfitsRoutes(store, logger));
+  app.get(
+    '/images/*',
+    serveStatic({
+      root: publicDir,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=86400');
+      },
+    }),
+  );
+  app.get('/*', serveStatic({ root: publicDir }));
+  return app;
+}

@@ -1,0 +1,28 @@
+/** The monolith's settings, all from the environment (ECS task definition or the local stack). */
+export interface MonolithConfig {
+  tableName: string;
+  region: string;
+  /** A local DynamoDB (dynalite) endpoint; unset in AWS. */
+  dynamoEndpoint: string | undefined;
+  port: number;
+}
+
+/** Reads and checks the environment; throws with what is missing and how to set it. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): MonolithConfig {
+  const tableName = env.DDB_TABLE_NAME?.trim();
+  if (!tableName) {
+    throw new Error(
+      'DDB_TABLE_NAME is not set: set it to the mysfits DynamoDB table name (the platform stack output TableName, or "mysfits" for the local stack).',
+    );
+  }
+  const port = Number(env.PORT ?? '8080');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, found "${env.PORT}".`);
+  }
+  return {
+    tableName,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    dynamoEndpoint: env.DDB_ENDPOINT?.trim() || undefined,
+    port,
+  };
+}

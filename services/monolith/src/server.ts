@@ -1,0 +1,24 @@
+import { processLogger } from '@mysfits/kit/log';
+import { startServer } from '@mysfits/kit/serve';
+import { createApp } from './app.js';
+import { readConfig } from './config.js';
+import { seed } from './seed.js';
+import { createDocumentClient, MysfitsStore } from './store.js';
+
+// The image's command: `node server.js` serves; `node server.js seed` seeds the table and exits.
+const logger = processLogger('monolith');
+try {
+  const config = readConfig();
+  const store = new MysfitsStore(createDocumentClient(config), config.tableName);
+  const command = process.argv[2] ?? 'serve';
+  if (command === 'seed') {
+    await seed(store, logger);
+  } else if (command === 'serve') {
+    await startServer({ app: createApp({ store, logger }), port: config.port, logger });
+  } else {
+    throw new Error(`Unknown command "${command}": use "serve" (the default) or "seed".`);
+  }
+} catch (error) {
+  logger.error('monolith failed to start', { error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+}
