@@ -1,0 +1,182 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { startLocalDynamo } from './dynamo.js';
+import { createEdgeRouter, type Upstreams } from './edge-router.js';
+import { type ListenerRules, loadListenerRules } from './listener-rules.js';
+import { describeExit, runToCompletion, type ServiceProcess, spawnService } from './service-process.js';
+
+export interface LocalStackOptions {
+  /** Port of the edge router; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Address the edge router binds; default 127.0.0.1 so nothing is exposed beyond this machine. */
+  hostname?: string;
+  tableName?: string;
+  /** Where the services' `monolith/dist` and `like/dist` live; default this repository's services/. */
+  servicesDir?: string;
+  /** Receives every log line (service output prefixed by its name, and the stack's own lines). */
+  log?: (line: string) => void;
+  /** Called once if a service exits while the stack is not stopping; the stack is already stopping then. */
+  onUnexpectedExit?: (error: Error) => void;
+}
+
+export interface LocalStack {
+  /** The edge router, which is what a person opens (`http://127.0.0.1:8080`). */
+  url: string;
+  /** The services' own addresses, bypassing the router (tests use them to compare). */
+  upstreams: Upstreams;
+  dynamoEndpoint: string;
+  tableName: string;
+  /** Stops the router, sends SIGTERM to both services (SIGKILL after 10 s) and stops dynalite. */
+  stop(): Promise<void>;
+}
+
+const defaultServicesDir = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Starts what `npm start` runs: an in-memory dynalite with the table, the monolith's `seed`, both
+ * service bundles as child processes (as their images run them) and the edge router that applies the
+ * ALB's listener rules. Anything started is stopped again if a later step fails.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const {
+    port = 8080,
+    hostname = '127.0.0.1',
+    tableName = 'mysfits-local',
+    servicesDir = defaultServicesDir,
+    log = (line: string) => process.stdout.write(`${line}\n`),
+    onUnexpectedExit,
+  } = options;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    const dynamo = await startLocalDynamo({ tableName });
+    cleanups.push(() => dynamo.stop());
+    const monolithEnv = { ...dynamo.env, DDB_TABLE_NAME: tableName };
+    const monolithDir = `${servicesDir}/monolith/dist`;
+    await runToCompletion({ name: 'seed', distDir: monolithDir, args: ['seed'], env: monolithEnv, log });
+
+    const [monolithPort, likePort] = await Promise.all([freeLoopbackPort(), freeLoopbackPort()]);
+    const upstreams: Upstreams = { monolith: `http://127.0.0.1:${monolithPort}`, like: `http://127.0.0.1:${likePort}` };
+    const services: ServiceProcess[] = [
+      spawnService({
+        name: 'monolith',
+        distDir: monolithDir,
+        env: { ...monolithEnv, PORT: String(monolithPort) },
+        log,
+      }),
+      // A bare host:port, as Service Connect gives it in the cloud.
+      spawnService({
+        name: 'like',
+        distDir: `${servicesDir}/like/dist`,
+        env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, PORT: String(likePort) },
+        log,
+      }),
+    ];
+    for (const service of services) {
+      cleanups.push(() => service.stop());
+      void service.exited.then((info) => {
+        if (stopping) return;
+        const error = new Error(`The ${service.name} service ${describeExit(info)} unexpectedly; stopping the stack.`);
+        log(`local    | ${error.message}`);
+        void stop().then(() => onUnexpectedExit?.(error));
+      });
+    }
+    await Promise.all(
+      services.map((service, index) =>
+        waitForHealth(service, `${index === 0 ? upstreams.monolith : upstreams.like}/health`),
+      ),
+    );
+
+    // `await` so this keeps working if reading the rules from the template becomes asynchronous.
+    const listener = await loadListenerRules();
+    const edge = await listen({ port, hostname, upstreams, listener });
+    cleanups.push(() => closeServer(edge.server));
+    return {
+      url: `http://${hostname}:${edge.port}`,
+      upstreams,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function listen(options: {
+  port: number;
+  hostname: string;
+  upstreams: Upstreams;
+  listener: ListenerRules;
+}): Promise<{ server: Server; port: number }> {
+  const { port, hostname, upstreams, listener } = options;
+  let edgeRouter = createEdgeRouter({ listener, upstreams, listenerPort: port });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const created = serve({ fetch: (request, env) => edgeRouter.fetch(request, env), port, hostname }, () =>
+      resolve(created as Server),
+    );
+    created.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `Port ${port} on ${hostname} is already in use; stop whatever uses it or set PORT to another port.`,
+            )
+          : error,
+      );
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  // With port 0 the listener port (sent as X-Forwarded-Port) is only known now.
+  if (bound !== port) edgeRouter = createEdgeRouter({ listener, upstreams, listenerPort: bound });
+  return { server, port: bound };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Polls the service's /health until 200, failing early if the process exits first. */
+async function waitForHealth(service: ServiceProcess, url: string, timeoutMs = 20_000): Promise<void> {
+  let exit: string | undefined;
+  void service.exited.then((info) => {
+    exit = describeExit(info);
+  });
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no attempt yet';
+  while (Date.now() < deadline) {
+    if (exit) throw new Error(`The ${service.name} service ${exit} before answering ${url}; its output is above.`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`The ${service.name} service did not answer 200 on ${url} within ${timeoutMs} ms (last: ${last}).`);
+}
+
+/** A port the kernel reports free on loopback; the service binds it moments later. */
+async function freeLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
