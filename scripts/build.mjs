@@ -1,12 +1,13 @@
 // One build for everything that ships as a bundle: each service's server (what its image runs)
-// and each action's dist/index.js (what the runner runs). Usage: node scripts/build.mjs [services|actions]
+// and each action's dist/index.js (what the runner runs).
+// Usage: node scripts/build.mjs [services [monolith|like ...] | actions]
 import { cp, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-const only = process.argv[2];
+const [only, ...names] = process.argv.slice(2);
 
 // ESM bundles may contain CommonJS dependencies that call require().
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -22,7 +23,7 @@ const common = {
 };
 
 async function buildServices() {
-  for (const name of ['monolith', 'like']) {
+  for (const name of names.length > 0 ? names : ['monolith', 'like']) {
     const dir = join(root, 'services', name);
     await rm(join(dir, 'dist'), { recursive: true, force: true });
     await build({ ...common, entryPoints: [join(dir, 'src/server.ts')], outfile: join(dir, 'dist/server.js'), minify: true, sourcemap: false });

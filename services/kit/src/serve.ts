@@ -9,6 +9,8 @@ export interface StartServerOptions {
   logger: Logger;
   /** Time allowed for in-flight requests after SIGTERM before the process exits anyway. */
   drainTimeoutMs?: number;
+  /** Drain and exit on SIGTERM/SIGINT (the process's own server); off for servers started inside tests. */
+  exitOnSignal?: boolean;
 }
 
 export interface RunningServer {
@@ -25,6 +27,7 @@ export async function startServer({
   hostname,
   logger,
   drainTimeoutMs = 8_000,
+  exitOnSignal = true,
 }: StartServerOptions): Promise<RunningServer> {
   const server = await new Promise<Server>((resolve, reject) => {
     const created = serve({ fetch: app.fetch, port, ...(hostname ? { hostname } : {}) }, () =>
@@ -53,6 +56,7 @@ export async function startServer({
       server.closeIdleConnections();
     });
 
+  if (!exitOnSignal) return { server, port: boundPort, close };
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;

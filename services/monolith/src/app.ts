@@ -30,6 +30,9 @@ export function createApp({
       },
     }),
   );
-  app.get('/*', serveStatic({ root: publicDir }));
+  // Only the page's own files: a catch-all GET would turn every wrong-method API call into a 404.
+  const page = serveStatic({ root: publicDir });
+  app.get('/', page);
+  app.get('/:file{[\\w-]+\\.(?:html|js|css|ico|svg|png|webmanifest)}', page);
   return app;
 }
