@@ -1,0 +1,77 @@
+import { isObject } from './document.js';
+
+/**
+ * A stable form for comparing a rendered definition with the live revision: keys sorted, empty
+ * lists/objects and nulls dropped (DescribeTaskDefinition fills in `[]` for what was left out),
+ * environment and secrets sorted by name.
+ */
+export function canonical(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => canonical(item)).filter((item) => item !== undefined);
+    if (items.length === 0) return undefined;
+    if (key === 'environment' || key === 'secrets') {
+      return items.sort((a, b) => String(isObject(a) ? a.name : '').localeCompare(String(isObject(b) ? b.name : '')));
+    }
+    return items;
+  }
+  if (isObject(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => [k, canonical(value[k], k)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+  }
+  return value === null ? undefined : value;
+}
+
+const MAX_LINES = 3_000;
+
+/**
+ * A unified-style line diff (`-` old, `+` new, 2 lines of context, `…` between hunks).
+ * Returns '' when the texts are equal.
+ */
+export function lineDiff(before: string, after: string, context = 2): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (before === after) return '';
+  if (a.length > MAX_LINES || b.length > MAX_LINES) return `(too large to diff: ${a.length} → ${b.length} lines)`;
+  // Longest common subsequence table, filled from the end so the walk below goes forward.
+  const lcs: Uint16Array[] = Array.from({ length: a.length + 1 }, () => new Uint16Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i -= 1) {
+    const row = lcs[i] as Uint16Array;
+    const next = lcs[i + 1] as Uint16Array;
+    for (let j = b.length - 1; j >= 0; j -= 1) {
+      row[j] = a[i] === b[j] ? (next[j + 1] ?? 0) + 1 : Math.max(next[j] ?? 0, row[j + 1] ?? 0);
+    }
+  }
+  const ops: Array<{ mark: ' ' | '-' | '+'; line: string }> = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ mark: ' ', line: a[i] ?? '' });
+      i += 1;
+      j += 1;
+    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
+      ops.push({ mark: '+', line: b[j] ?? '' });
+      j += 1;
+    } else {
+      ops.push({ mark: '-', line: a[i] ?? '' });
+      i += 1;
+    }
+  }
+  const keep = ops.map((_op, index) =>
+    ops.slice(Math.max(0, index - context), index + context + 1).some((near) => near.mark !== ' '),
+  );
+  const out: string[] = [];
+  ops.forEach((op, index) => {
+    if (keep[index]) out.push(`${op.mark} ${op.line}`);
+    else if (keep[index - 1]) out.push('…');
+  });
+  return out.join('\n');
+}
+
+/** Pretty JSON of the canonical form, the text both sides of a diff are compared in. */
+export function diffText(definition: unknown): string {
+  return JSON.stringify(canonical(definition) ?? {}, null, 2);
+}

@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+/** A parsed JSON/YAML object whose shape is checked later, field by field. */
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a JSON or YAML file holding one object (a task or service definition).
+ * `.json` is parsed as JSON, `.yml`/`.yaml` as YAML, anything else as YAML (a superset of JSON).
+ * @throws Error naming the file and the parse problem.
+ */
+export async function readDocument(path: string, what: string): Promise<JsonObject> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `expected a ${what} file at '${path}' (relative to ${process.cwd()}), found ${code === 'ENOENT' ? 'no such file' : String(err)}. Check the path and that the repository is checked out.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new Error(
+      `${what} file '${path}' is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${String(err)}`,
+    );
+  }
+  if (!isObject(parsed)) {
+    throw new Error(
+      `expected ${what} file '${path}' to hold one object, found ${Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    );
+  }
+  return parsed;
+}
