@@ -1,0 +1,112 @@
+import {
+  type Change,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  ExecuteChangeSetCommand,
+  paginateDescribeChangeSet,
+} from '@aws-sdk/client-cloudformation';
+import { waitUntil } from '../../shared/src/index.js';
+import type { DeployContext, StackSpec } from './context.js';
+
+/** A change set once CloudFormation has finished computing it. */
+export interface ChangeSetResult {
+  id: string;
+  stackId: string;
+  /** True when CloudFormation found nothing to change (the change set is then already deleted). */
+  empty: boolean;
+  changes: Change[];
+}
+
+// CloudFormation reports "nothing to change" as a FAILED change set with one of these reasons.
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
+
+/**
+ * Creates a change set (UPDATE for an existing stack, CREATE for a preview of a new one), waits until
+ * it is computed and lists every change (paginated). An empty change set is deleted right away.
+ * @throws with CloudFormation's reason when the change set fails for any other reason.
+ */
+export async function createChangeSet(
+  ctx: DeployContext,
+  spec: StackSpec,
+  type: 'UPDATE' | 'CREATE',
+): Promise<ChangeSetResult> {
+  const created = await ctx.client.send(
+    new CreateChangeSetCommand({
+      StackName: spec.stackName,
+      ChangeSetName: `cfn-deploy-${Date.now()}`,
+      ChangeSetType: type,
+      TemplateBody: spec.templateBody,
+      Parameters: spec.parameters,
+      Capabilities: spec.capabilities,
+      Tags: spec.tags,
+      Description:
+        `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
+    }),
+  );
+  const id = created.Id ?? '';
+  const described = await waitUntil<DescribeChangeSetCommandOutput>({
+    description: `change set for ${spec.stackName} to be computed`,
+    intervalMs: ctx.intervalMs,
+    deadline: ctx.deadline,
+    signal: ctx.signal,
+    check: async () => {
+      const result = await ctx.client.send(
+        new DescribeChangeSetCommand({ ChangeSetName: id, StackName: spec.stackName }),
+      );
+      const status = result.Status ?? 'UNKNOWN';
+      if (status === 'CREATE_COMPLETE' || status === 'FAILED') return { done: true, value: result };
+      return { done: false, progress: status };
+    },
+  });
+  const stackId = described.StackId ?? created.StackId ?? spec.stackName;
+  if (described.Status === 'FAILED') {
+    const reason = described.StatusReason ?? 'no reason given';
+    if (NO_CHANGES.test(reason)) {
+      await ctx.client.send(new DeleteChangeSetCommand({ ChangeSetName: id, StackName: stackId }));
+      return { id, stackId, empty: true, changes: [] };
+    }
+    throw new Error(
+      `The change set for ${spec.stackName} failed: ${reason}. Fix the template or parameters and rerun.`,
+    );
+  }
+  return { id, stackId, empty: false, changes: await listChanges(ctx, id, spec.stackName) };
+}
+
+async function listChanges(ctx: DeployContext, id: string, stackName: string): Promise<Change[]> {
+  const changes: Change[] = [];
+  for await (const page of paginateDescribeChangeSet(
+    { client: ctx.client },
+    { ChangeSetName: id, StackName: stackName },
+  )) {
+    changes.push(...(page.Changes ?? []));
+  }
+  return changes;
+}
+
+/** Deletes a change set that will not be executed (preview-only). */
+export async function deleteChangeSet(ctx: DeployContext, changeSet: ChangeSetResult): Promise<void> {
+  await ctx.client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
+}
+
+/** Starts executing a computed change set. */
+export async function executeChangeSet(ctx: DeployContext, changeSet: ChangeSetResult): Promise<void> {
+  await ctx.client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
+}
+
+/** The change table's rows: action, logical id, type, replacement. */
+export function changeRows(changes: Change[]): string[][] {
+  return changes.map((change) => {
+    const rc = change.ResourceChange;
+    return [
+      rc?.Action ?? change.Type ?? '?',
+      rc?.LogicalResourceId ?? '?',
+      rc?.ResourceType ?? '?',
+      rc?.Replacement ?? '-',
+    ];
+  });
+}
+
+/** Column titles matching {@link changeRows}. */
+export const CHANGE_COLUMNS = ['Action', 'Logical ID', 'Type', 'Replacement'];

@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { CloudFormationClient, type Stack, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import {
+  awsClientConfig,
+  cancellationSignal,
+  errorMessage,
+  resolveRegion,
+  runAction,
+  startDeadline,
+} from '../../shared/src/index.js';
+import { createChangeSet, deleteChangeSet, executeChangeSet } from './change-set.js';
+import type { DeployContext, StackSpec } from './context.js';
+import { StackEventPrinter } from './events.js';
+import { type DeployInput, readDeployInput } from './inputs.js';
+import { createStack, deleteStackAndWait, prepareStack } from './lifecycle.js';
+import { loadParameters } from './parameters.js';
+import { logChanges, type ReportOptions, setStepOutputs, writeReport } from './report.js';
+import { waitForStack } from './wait-stack.js';
+
+/** Seconds between DescribeStacks polls; CloudFormation itself reports at about this pace. */
+const POLL_INTERVAL_MS = 5_000;
+// TemplateBody's documented limit; larger templates must go through S3 (TemplateURL).
+const MAX_TEMPLATE_BYTES = 51_200;
+
+/** The action's entry point: deploys the stack and fails the step on any error. */
+export async function run(): Promise<void> {
+  await runAction(deploy);
+}
+
+async function deploy(): Promise<void> {
+  const input = readDeployInput();
+  const region = resolveRegion(input.region);
+  const ctx: DeployContext = {
+    client: new CloudFormationClient(awsClientConfig({ region })),
+    region,
+    deadline: startDeadline(input.timeout),
+    signal: cancellationSignal(),
+    intervalMs: POLL_INTERVAL_MS,
+  };
+  const report: ReportOptions = { stackName: input['stack-name'], region, startedAt: Date.now(), operation: 'prepare' };
+  try {
+    const spec = await buildSpec(input);
+    const existing = await core.group('Check the stack', () => prepareStack(ctx, spec.stackName));
+    report.stack = existing;
+    const result = input['preview-only']
+      ? await preview(ctx, spec, existing, report)
+      : existing
+        ? await update(ctx, spec, existing, report)
+        : await create(ctx, spec, report);
+    report.stack = result.stack;
+    report.outputs = setStepOutputs(result.stack, result.hasChanges);
+  } catch (err) {
+    report.error = errorMessage(err);
+    throw err;
+  } finally {
+    await writeReport(report);
+  }
+}
+
+async function buildSpec(input: DeployInput): Promise<StackSpec> {
+  const templateBody = await readFile(input.template, 'utf8').catch((err: Error) => {
+    throw new Error(`expected a template file at '${input.template}', but it could not be read (${err.message})`);
+  });
+  if (Buffer.byteLength(templateBody) > MAX_TEMPLATE_BYTES) {
+    throw new Error(
+      `Template ${input.template} is ${Buffer.byteLength(templateBody)} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} inline. Split it into smaller stacks.`,
+    );
+  }
+  return {
+    stackName: input['stack-name'],
+    templateBody,
+    parameters: await loadParameters({ file: input['parameters-file'], lines: input.parameters }),
+    capabilities: input.capabilities,
+    tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    terminationProtection: input['termination-protection'],
+  };
+}
+
+interface Outcome {
+  stack: Stack | undefined;
+  hasChanges: boolean;
+}
+
+async function create(ctx: DeployContext, spec: StackSpec, report: ReportOptions): Promise<Outcome> {
+  report.operation = 'create';
+  const stack = await core.group(`Create ${spec.stackName}`, () => createStack(ctx, spec));
+  return { stack, hasChanges: true };
+}
+
+async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, report: ReportOptions): Promise<Outcome> {
+  report.operation = 'update';
+  const changeSet = await core.group('Compute the change set', () => createChangeSet(ctx, spec, 'UPDATE'));
+  report.changes = changeSet.changes;
+  let stack: Stack | undefined = existing;
+  if (changeSet.empty) {
+    core.info(`No changes to ${spec.stackName}; the empty change set was deleted.`);
+  } else {
+    logChanges(spec.stackName, changeSet.changes);
+    stack = await core.group(`Update ${spec.stackName}`, async () => {
+      const stackId = existing.StackId ?? spec.stackName;
+      const printer = new StackEventPrinter(ctx.client, stackId);
+      await printer.skipExisting();
+      await executeChangeSet(ctx, changeSet);
+      const final = await waitForStack(ctx, { stackId, printer, description: `${spec.stackName} to be updated` });
+      if (final?.StackStatus === 'UPDATE_COMPLETE') return final;
+      const failure = printer.firstFailure();
+      const why = failure
+        ? `${failure.logicalId} (${failure.type}) ${failure.status}: ${failure.reason}`
+        : (final?.StackStatusReason ?? 'no reason given');
+      throw new Error(`Updating stack ${spec.stackName} ended in ${final?.StackStatus ?? 'no stack'}: ${why}`);
+    });
+  }
+  await applyTerminationProtection(ctx, spec, stack ?? existing);
+  return { stack, hasChanges: !changeSet.empty };
+}
+
+async function applyTerminationProtection(ctx: DeployContext, spec: StackSpec, stack: Stack): Promise<void> {
+  if (Boolean(stack.EnableTerminationProtection) === spec.terminationProtection) return;
+  await ctx.client.send(
+    new UpdateTerminationProtectionCommand({
+      StackName: stack.StackId ?? spec.stackName,
+      EnableTerminationProtection: spec.terminationProtection,
+    }),
+  );
+  stack.EnableTerminationProtection = spec.terminationProtection;
+  core.info(`Termination protection of ${spec.stackName} is now ${spec.terminationProtection ? 'on' : 'off'}.`);
+}
+
+async function preview(
+  ctx: DeployContext,
+  spec: StackSpec,
+  existing: Stack | undefined,
+  report: ReportOptions,
+): Promise<Outcome> {
+  report.operation = 'preview';
+  const changeSet = await core.group('Compute the change set (preview only)', () =>
+    createChangeSet(ctx, spec, existing ? 'UPDATE' : 'CREATE'),
+  );
+  report.changes = changeSet.changes;
+  if (!changeSet.empty) {
+    logChanges(spec.stackName, changeSet.changes);
+    // A CREATE change set leaves an empty REVIEW_IN_PROGRESS stack behind; remove it with the preview.
+    if (existing) await deleteChangeSet(ctx, changeSet);
+    else await deleteStackAndWait(ctx, changeSet.stackId, spec.stackName);
+  }
+  core.info('Preview only: nothing was executed.');
+  return { stack: existing, hasChanges: !changeSet.empty };
+}
