@@ -4,7 +4,7 @@ import { jsonLogger, type Logger, silentLogger } from '../../services/kit/src/lo
 import { startServer } from '../../services/kit/src/serve.js';
 import { createApp as createLikeApp } from '../../services/like/src/app.js';
 import { parseMonolithUrl } from '../../services/like/src/config.js';
-import { MonolithClient, type RetryPolicy, defaultRetryPolicy } from '../../services/like/src/monolith-client.js';
+import { defaultRetryPolicy, MonolithClient, type RetryPolicy } from '../../services/like/src/monolith-client.js';
 import { createApp as createMonolithApp } from '../../services/monolith/src/app.js';
 import { seed } from '../../services/monolith/src/seed.js';
 import { createDocumentClient, MysfitsStore } from '../../services/monolith/src/store.js';
@@ -20,24 +20,47 @@ export interface RunningService {
 /** Creates and seeds a fresh table, returning a store over it. */
 export async function seededStore(dynamo: LocalDynamo, tableName = `mysfits-${crypto.randomUUID()}`) {
   await dynamo.createTable(tableName);
-  const store = new MysfitsStore(createDocumentClient({ region: 'us-east-1', dynamoEndpoint: dynamo.endpoint }), tableName);
+  const store = new MysfitsStore(
+    createDocumentClient({ region: 'us-east-1', dynamoEndpoint: dynamo.endpoint }),
+    tableName,
+  );
   await seed(store, silentLogger);
   return { store, tableName };
 }
 
 /** The monolith's app served in this process on a loopback port. */
-export async function startMonolith(options: { store: MysfitsStore; port?: number; logger?: Logger }): Promise<RunningService> {
+export async function startMonolith(options: {
+  store: MysfitsStore;
+  port?: number;
+  logger?: Logger;
+}): Promise<RunningService> {
   const logger = options.logger ?? silentLogger;
   const app = createMonolithApp({ store: options.store, logger });
-  const running = await startServer({ app, port: options.port ?? 0, hostname: '127.0.0.1', logger, exitOnSignal: false });
+  const running = await startServer({
+    app,
+    port: options.port ?? 0,
+    hostname: '127.0.0.1',
+    logger,
+    exitOnSignal: false,
+  });
   return { url: `http://127.0.0.1:${running.port}`, port: running.port, close: running.close };
 }
 
 /** The like service's app served in this process, calling `monolithUrl`. */
-export async function startLike(options: { monolithUrl: string; policy?: RetryPolicy; logger?: Logger }): Promise<RunningService> {
+export async function startLike(options: {
+  monolithUrl: string;
+  policy?: RetryPolicy;
+  logger?: Logger;
+}): Promise<RunningService> {
   const logger = options.logger ?? silentLogger;
   const monolith = new MonolithClient(parseMonolithUrl(options.monolithUrl), options.policy ?? defaultRetryPolicy);
-  const running = await startServer({ app: createLikeApp({ monolith, logger }), port: 0, hostname: '127.0.0.1', logger, exitOnSignal: false });
+  const running = await startServer({
+    app: createLikeApp({ monolith, logger }),
+    port: 0,
+    hostname: '127.0.0.1',
+    logger,
+    exitOnSignal: false,
+  });
   return { url: `http://127.0.0.1:${running.port}`, port: running.port, close: running.close };
 }
 
@@ -58,7 +81,11 @@ export interface BundleProcess extends RunningService {
 }
 
 /** Starts a built service bundle as its image does (`node server.js` in the bundle's directory). */
-export async function spawnBundle(options: { cwd: string; env: Record<string, string>; args?: string[] }): Promise<BundleProcess> {
+export async function spawnBundle(options: {
+  cwd: string;
+  env: Record<string, string>;
+  args?: string[];
+}): Promise<BundleProcess> {
   const port = Number(options.env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, ['server.js', ...(options.args ?? [])], {
     cwd: options.cwd,

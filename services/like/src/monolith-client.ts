@@ -10,7 +10,7 @@ export interface RetryPolicy {
 export const defaultRetryPolicy: RetryPolicy = {
   attempts: 4,
   attemptTimeoutMs: 1_000,
-  totalBudgetMs: 2_200,
+  totalBudgetMs: 2_000,
   baseDelayMs: 50,
 };
 

@@ -18,8 +18,11 @@ export const filterIndexes = {
 } as const;
 export type FilterName = keyof typeof filterIndexes;
 
-/** How long a fulfilled like's Idempotency-Key is remembered. */
-const idempotencyWindowSeconds = 24 * 60 * 60;
+/**
+ * How long a fulfilled like's Idempotency-Key is remembered: far longer than the like service's
+ * retries (under 2.5 s) and a browser's, short enough that the keys kept on a mysfit stay few.
+ */
+const idempotencyWindowSeconds = 10 * 60;
 
 const projection = {
   ProjectionExpression: listFields.map((field) => `#${field}`).join(', '),
