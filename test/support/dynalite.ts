@@ -18,7 +18,12 @@ export async function startDynalite(): Promise<LocalDynamo> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('dynalite has no TCP address');
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const env = { DDB_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  const env = {
+    DDB_ENDPOINT: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  };
   const client = new DynamoDBClient({
     endpoint,
     region: env.AWS_REGION,

@@ -16,9 +16,12 @@ export interface MotoServer {
 
 /** Starts a private moto server on a free loopback port (one per test file, so files never share state). */
 export async function startMoto(): Promise<MotoServer> {
-  if (!existsSync(motoBin)) throw new Error(`moto_server not found at ${motoBin}: run 'npm test' (its pretest installs .venv)`);
+  if (!existsSync(motoBin))
+    throw new Error(`moto_server not found at ${motoBin}: run 'npm test' (its pretest installs .venv)`);
   const port = await freePort();
-  const child: ChildProcess = spawn(motoBin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(motoBin, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);

@@ -23,13 +23,15 @@ export async function createMysfitsTable(client: DynamoDBClient, tableName: stri
       GlobalSecondaryIndexes: [index('GoodEvilIndex', 'goodevil'), index('LawChaosIndex', 'lawchaos')],
     }),
   );
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-    }),
-  ).catch((error: unknown) => {
-    // dynalite does not implement TTL; DynamoDB itself (and CloudFormation) do.
-    if (!(error instanceof Error && /UnknownOperation/.test(error.name))) throw error;
-  });
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      // dynalite does not implement TTL; DynamoDB itself (and CloudFormation) do.
+      if (!(error instanceof Error && /UnknownOperation/.test(error.name))) throw error;
+    });
 }

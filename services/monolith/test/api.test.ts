@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynalite, type LocalDynamo } from '../../../test/support/dynalite.js';
+import { type LocalDynamo, startDynalite } from '../../../test/support/dynalite.js';
 import { memoryLogger, seededStore } from '../../../test/support/services.js';
 import { createApp } from '../src/app.js';
 import { seedMysfits } from '../src/data/mysfits.js';
@@ -36,7 +36,9 @@ describe('GET /mysfits', () => {
     expect(response.status).toBe(200);
     const { mysfits } = (await response.json()) as { mysfits: Record<string, unknown>[] };
     expect(mysfits).toHaveLength(12);
-    expect(mysfits.map((m) => m.name)).toEqual([...seedMysfits.map((m) => m.name)].sort((a, b) => a.localeCompare(b, 'en')));
+    expect(mysfits.map((m) => m.name)).toEqual(
+      [...seedMysfits.map((m) => m.name)].sort((a, b) => a.localeCompare(b, 'en')),
+    );
     expect(Object.keys(mysfits[0] ?? {}).sort()).toEqual(
       ['adopted', 'goodevil', 'lawchaos', 'likes', 'mysfitId', 'name', 'species', 'thumbImageUri'].sort(),
     );
@@ -79,7 +81,10 @@ describe('GET /mysfits', () => {
     const response = await app.request(`/mysfits?filter=${filter}&value=${value}`);
     expect(response.status).toBe(200);
     const { mysfits } = (await response.json()) as { mysfits: { goodevil: string; lawchaos: string; name: string }[] };
-    const expected = seedMysfits.filter((m) => predicate(m as never)).map((m) => m.name).sort((a, b) => a.localeCompare(b, 'en'));
+    const expected = seedMysfits
+      .filter((m) => predicate(m as never))
+      .map((m) => m.name)
+      .sort((a, b) => a.localeCompare(b, 'en'));
     expect(mysfits.map((m) => m.name)).toEqual(expected);
     expect(mysfits.length).toBeGreaterThan(0);
   });
@@ -101,7 +106,14 @@ describe('GET /mysfits/{id}', () => {
     const response = await app.request(`/mysfits/${evangeline}`);
     expect(response.status).toBe(200);
     const profile = (await response.json()) as Record<string, unknown>;
-    expect(profile).toMatchObject({ mysfitId: evangeline, name: 'Evangeline', species: 'Chimera', age: 43, likes: 0, adopted: false });
+    expect(profile).toMatchObject({
+      mysfitId: evangeline,
+      name: 'Evangeline',
+      species: 'Chimera',
+      age: 43,
+      likes: 0,
+      adopted: false,
+    });
     expect(typeof profile.description).toBe('string');
     expect(profile.profileImageUri).toBe('/images/evangeline.svg');
     expect(profile).not.toHaveProperty('likeRequests');
@@ -144,7 +156,8 @@ describe('POST /mysfits/{id}/fulfill-like', () => {
   it('should count a retried Idempotency-Key once', async () => {
     const headers = { 'Idempotency-Key': 'retry-me' };
     const answers = [];
-    for (let i = 0; i < 5; i += 1) answers.push(await (await post(`/mysfits/${evangeline}/fulfill-like`, { headers })).json());
+    for (let i = 0; i < 5; i += 1)
+      answers.push(await (await post(`/mysfits/${evangeline}/fulfill-like`, { headers })).json());
     expect(answers.every((answer) => (answer as { likes: number }).likes === 1)).toBe(true);
     expect((await store.get(evangeline))?.likes).toBe(1);
     await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'another' } });
@@ -152,9 +165,13 @@ describe('POST /mysfits/{id}/fulfill-like', () => {
   });
 
   it('should answer 404 for an unknown id even with a key, and 400 for a bad key', async () => {
-    expect((await post(`/mysfits/${unknownId}/fulfill-like`, { headers: { 'Idempotency-Key': 'k1' } })).status).toBe(404);
+    expect((await post(`/mysfits/${unknownId}/fulfill-like`, { headers: { 'Idempotency-Key': 'k1' } })).status).toBe(
+      404,
+    );
     expect(await store.get(unknownId)).toBeUndefined();
-    expect((await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'has space' } })).status).toBe(400);
+    expect(
+      (await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'has space' } })).status,
+    ).toBe(400);
   });
 });
 
