@@ -1,0 +1,121 @@
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
+import { spawnBundle } from '../support/services.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+interface RuntimeStage {
+  from: string;
+  workdir: string;
+  user: string | undefined;
+  env: Record<string, string>;
+  copies: { from: string | undefined; source: string; dest: string }[];
+  cmd: string[];
+}
+
+/** Reads the last stage of a Dockerfile: what the running image is made of. */
+function parseRuntimeStage(dockerfile: string): RuntimeStage {
+  const lines = dockerfile
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const lastFrom = lines.map((line) => line.startsWith('FROM ')).lastIndexOf(true);
+  const stage: RuntimeStage = { from: '', workdir: '/', user: undefined, env: {}, copies: [], cmd: [] };
+  for (const line of lines.slice(lastFrom)) {
+    const [instruction = '', ...rest] = line.split(/\s+/);
+    const args = rest.join(' ');
+    if (instruction === 'FROM') stage.from = rest[0] ?? '';
+    if (instruction === 'WORKDIR') stage.workdir = args;
+    if (instruction === 'USER') stage.user = args;
+    if (instruction === 'CMD') stage.cmd = JSON.parse(args) as string[];
+    if (instruction === 'ENV')
+      for (const pair of rest) stage.env[pair.split('=')[0] ?? ''] = pair.split('=').slice(1).join('=');
+    if (instruction === 'COPY') {
+      const from = rest.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+      const paths = rest.filter((word) => !word.startsWith('--'));
+      stage.copies.push({ from, source: paths[0] ?? '', dest: paths[1] ?? '' });
+    }
+  }
+  return stage;
+}
+
+/** Lays the runtime stage out in an empty directory, mapping the build stage's /src to this checkout. */
+async function layOut(stage: RuntimeStage): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'image-'));
+  for (const copy of stage.copies) {
+    expect(copy.from, 'the runtime stage copies only from the build stage').toBe('build');
+    expect(copy.source.startsWith('/src/')).toBe(true);
+    await cp(join(repo, copy.source.slice('/src/'.length)), join(dir, copy.dest === './' ? '' : copy.dest), {
+      recursive: true,
+    });
+  }
+  return dir;
+}
+
+describe.each(['monolith', 'like'] as const)('the %s image', (service) => {
+  let stage: RuntimeStage;
+  let dir: string;
+  let dynamo: LocalDynamo;
+
+  beforeAll(async () => {
+    stage = parseRuntimeStage(await readFile(join(repo, 'services', service, 'Dockerfile'), 'utf8'));
+    dir = await layOut(stage);
+    dynamo = await startDynalite();
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should run Node 24 on alpine as a non-root user, with nothing but the bundle', async () => {
+    expect(stage.from).toBe('node:24-alpine');
+    expect(stage.user).toBe('node');
+    expect(stage.cmd).toEqual(['node', 'server.js']);
+    const files = await readdir(dir, { recursive: true });
+    expect(files.some((file) => file.includes('node_modules'))).toBe(false);
+    expect(files.filter((file) => file.endsWith('.js') && !file.startsWith('public'))).toEqual(['server.js']);
+  });
+
+  it('should answer /health when started from an empty directory the way the image starts it', async () => {
+    const tableName = `image-${service}`;
+    if (service === 'monolith') await dynamo.createTable(tableName);
+    const env = {
+      ...stage.env,
+      ...dynamo.env,
+      DDB_TABLE_NAME: tableName,
+      MONOLITH_URL: 'monolith.invalid:8080',
+      LOG_LEVEL: 'silent',
+    };
+    delete (env as Record<string, string>).PORT;
+    if (service === 'monolith') {
+      const seeding = await spawnBundle({ cwd: dir, env, args: ['seed'] });
+      expect(await seeding.exited).toBe(0);
+    }
+    const running = await spawnBundle({ cwd: dir, env });
+    try {
+      const health = await fetch(`${running.url}/health`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      if (service === 'monolith') {
+        const list = (await (await fetch(`${running.url}/mysfits`)).json()) as { mysfits: unknown[] };
+        expect(list.mysfits).toHaveLength(12);
+        const page = await fetch(`${running.url}/`);
+        expect(page.headers.get('content-type')).toContain('text/html');
+      }
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('the monolith without its table name', () => {
+  it('should exit non-zero and say what to set', async () => {
+    const dir = fileURLToPath(new URL('../../services/monolith/dist/', import.meta.url));
+    const process = await spawnBundle({ cwd: dir, env: { PORT: '0', LOG_LEVEL: '' }, args: ['serve'] });
+    expect(await process.exited).toBe(1);
+    expect(process.output()).toContain('DDB_TABLE_NAME is not set');
+  });
+});
