@@ -27,6 +27,8 @@ export interface LocalStack {
   url: string;
   /** The services' own addresses, bypassing the router (tests use them to compare). */
   upstreams: Upstreams;
+  /** Process ids of the service children (to signal them, as a test of the stack's supervision does). */
+  pids: Record<keyof Upstreams, number | undefined>;
   dynamoEndpoint: string;
   tableName: string;
   /** Stops the router, sends SIGTERM to both services (SIGKILL after 10 s) and stops dynalite. */
@@ -51,9 +53,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } = options;
   const cleanups: Array<() => Promise<unknown>> = [];
   let stopping = false;
-  const stop = async () => {
+  // Before the stack is up, a dying child fails startLocalStack itself (waitForHealth reports it).
+  let started = false;
+  let stopped: Promise<void> | undefined;
+  // One shutdown, however many callers (Ctrl-C twice, a crashed child, a test's afterAll) ask for it.
+  const stop = () => {
     stopping = true;
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    stopped ??= (async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    })();
+    return stopped;
   };
 
   try {
@@ -65,43 +74,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const [monolithPort, likePort] = await Promise.all([freeLoopbackPort(), freeLoopbackPort()]);
     const upstreams: Upstreams = { monolith: `http://127.0.0.1:${monolithPort}`, like: `http://127.0.0.1:${likePort}` };
-    const services: ServiceProcess[] = [
+    const supervise = (service: ServiceProcess): ServiceProcess => {
+      cleanups.push(() => service.stop());
+      void service.exited.then((info) => {
+        if (stopping || !started) return;
+        const error = new Error(`The ${service.name} service ${describeExit(info)} unexpectedly; stopping the stack.`);
+        log(`local    | ${error.message}`);
+        void stop().then(() => onUnexpectedExit?.(error));
+      });
+      return service;
+    };
+    const monolith = supervise(
       spawnService({
         name: 'monolith',
         distDir: monolithDir,
         env: { ...monolithEnv, PORT: String(monolithPort) },
         log,
       }),
-      // A bare host:port, as Service Connect gives it in the cloud.
+    );
+    const like = supervise(
       spawnService({
         name: 'like',
         distDir: `${servicesDir}/like/dist`,
+        // A bare host:port, as Service Connect gives it in the cloud.
         env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, PORT: String(likePort) },
         log,
       }),
-    ];
-    for (const service of services) {
-      cleanups.push(() => service.stop());
-      void service.exited.then((info) => {
-        if (stopping) return;
-        const error = new Error(`The ${service.name} service ${describeExit(info)} unexpectedly; stopping the stack.`);
-        log(`local    | ${error.message}`);
-        void stop().then(() => onUnexpectedExit?.(error));
-      });
-    }
-    await Promise.all(
-      services.map((service, index) =>
-        waitForHealth(service, `${index === 0 ? upstreams.monolith : upstreams.like}/health`),
-      ),
     );
+    await Promise.all([
+      waitForHealth(monolith, `${upstreams.monolith}/health`),
+      waitForHealth(like, `${upstreams.like}/health`),
+    ]);
 
     // `await` so this keeps working if reading the rules from the template becomes asynchronous.
     const listener = await loadListenerRules();
     const edge = await listen({ port, hostname, upstreams, listener });
     cleanups.push(() => closeServer(edge.server));
+    started = true;
     return {
       url: `http://${hostname}:${edge.port}`,
       upstreams,
+      pids: { monolith: monolith.child.pid, like: like.child.pid },
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       stop,
