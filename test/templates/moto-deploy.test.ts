@@ -155,7 +155,7 @@ describe('network.yml and platform.yml deployed into moto', () => {
     const ecr = new ECRClient(clientConfig());
     const { repositories } = await ecr.send(
       new DescribeRepositoriesCommand({
-        repositoryNames: [platform.MonolithRepositoryName, platform.LikeRepositoryName],
+        repositoryNames: [platform.MonolithRepositoryName ?? '', platform.LikeRepositoryName ?? ''],
       }),
     );
     expect(repositories?.map((repository) => repository.repositoryUri).sort()).toEqual(
