@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MotoServer, startMoto } from '../../../test/support/moto.js';
+import { runBundle } from '../../shared/test/support/run-bundle.js';
+
+const networkTemplate = fileURLToPath(new URL('../../../cloudformation/network.yml', import.meta.url));
+let moto: MotoServer;
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('cfn-deploy bundle against moto', () => {
+  it('should create the network stack with CreateStack, then update it through a change set', async () => {
+    const inputs = { 'stack-name': 'e2e-network', template: networkTemplate, parameters: 'EnvironmentName=e2e' };
+
+    const created = await runBundle({ action: 'cfn-deploy', inputs, env: moto.env });
+    expect(created.code, created.log).toBe(0);
+    expect(created.outputs.status).toBe('CREATE_COMPLETE');
+    expect(created.outputs['has-changes']).toBe('true');
+    expect(created.outputs.VpcId).toMatch(/^vpc-/);
+    expect(JSON.parse(created.outputs.outputs ?? '{}')).toMatchObject({ VpcId: created.outputs.VpcId });
+    expect(created.outputs['stack-id']).toContain(':stack/e2e-network/');
+    expect(created.summary).toContain('cfn-deploy: e2e-network');
+    expect(created.summary).toContain('<td>VpcId</td>');
+
+    const updated = await runBundle({
+      action: 'cfn-deploy',
+      inputs: { ...inputs, parameters: 'EnvironmentName=e2e\nPublicSubnet2Cidr=10.0.2.0/24', tags: 'app=mysfits' },
+      env: moto.env,
+    });
+    expect(updated.code, updated.log).toBe(0);
+    expect(updated.outputs.status).toBe('UPDATE_COMPLETE');
+    expect(updated.outputs['has-changes']).toBe('true');
+    expect(updated.outputs.VpcId).toBe(created.outputs.VpcId);
+
+    const cfn = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'e2e-network' }))).Stacks?.[0];
+    expect(stack?.Parameters).toContainEqual({ ParameterKey: 'PublicSubnet2Cidr', ParameterValue: '10.0.2.0/24' });
+  });
+
+  it('should fail the step with the template error for a missing template file', async () => {
+    const run = await runBundle({
+      action: 'cfn-deploy',
+      inputs: { 'stack-name': 'e2e-missing', template: '/nonexistent/template.yml' },
+      env: moto.env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("::error::expected a template file at '/nonexistent/template.yml'");
+  });
+});

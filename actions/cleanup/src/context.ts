@@ -1,0 +1,42 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Deadline } from '../../shared/src/index.js';
+
+/** Clients and limits every phase of the cleanup shares. */
+export interface CleanupContext {
+  cfn: CloudFormationClient;
+  ecs: ECSClient;
+  ecr: ECRClient;
+  dynamodb: DynamoDBClient;
+  region: string;
+  deadline: Deadline;
+  signal: AbortSignal;
+  intervalMs: number;
+}
+
+/** A stack that exists and will be deleted. */
+export interface StackTarget {
+  name: string;
+  id: string;
+  terminationProtection: boolean;
+  outputs: Record<string, string>;
+}
+
+/** Everything the cleanup found, i.e. exactly what it will delete (or, in a dry run, would). */
+export interface CleanupPlan {
+  /** In deletion order: scaling stacks, platform, network, then bootstrap when asked. */
+  stacks: StackTarget[];
+  cluster: string | undefined;
+  /** Service ARNs still ACTIVE or DRAINING in the cluster. */
+  services: string[];
+  /** Task definition revisions (ACTIVE ones are deregistered first) of the environment's families. */
+  taskDefinitions: { arn: string; active: boolean }[];
+  /** Repository name → image digests. */
+  images: Record<string, string[]>;
+  /** Change sets left on the stacks: stack id + change set id. */
+  changeSets: { stackId: string; id: string; name: string }[];
+  /** The DynamoDB table from the platform stack's outputs, when it exists. */
+  table: { name: string; deletionProtection: boolean } | undefined;
+}

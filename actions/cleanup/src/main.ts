@@ -1,0 +1,114 @@
+import * as core from '@actions/core';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import {
+  addSummaryTable,
+  awsClientConfig,
+  cancellationSignal,
+  formatTextTable,
+  resolveRegion,
+  runAction,
+  startDeadline,
+  writeSummary,
+} from '../../shared/src/index.js';
+import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
+import { setTableProtection, tableLogicalId } from './data.js';
+import { discover } from './discover.js';
+import { deleteImages } from './ecr.js';
+import { deleteServices, deleteTaskDefinitions } from './ecs.js';
+import { type CleanupInput, readCleanupInput } from './inputs.js';
+import { type PlanRow, planRows } from './plan.js';
+import { deleteChangeSets, deleteStack } from './stacks.js';
+
+const POLL_INTERVAL_MS = 5_000;
+
+/** The action's entry point: deletes one environment and fails the step on any error. */
+export async function run(): Promise<void> {
+  await runAction(cleanup);
+}
+
+async function cleanup(): Promise<void> {
+  const input = readCleanupInput();
+  const region = resolveRegion(input.region);
+  const config = awsClientConfig({ region });
+  const ctx: CleanupContext = {
+    cfn: new CloudFormationClient(config),
+    ecs: new ECSClient(config),
+    ecr: new ECRClient(config),
+    dynamodb: new DynamoDBClient(config),
+    region,
+    deadline: startDeadline(input.timeout),
+    signal: cancellationSignal(),
+    intervalMs: POLL_INTERVAL_MS,
+  };
+  const plan = await core.group('Discover', () =>
+    discover(ctx, { environment: input.environment, bootstrapStack: input['bootstrap-stack'] }),
+  );
+  const rows = planRows(plan, input['keep-data']);
+  const verb = input['dry-run'] ? 'would' : 'will';
+  core.info(
+    rows.length === 0
+      ? `Nothing to delete: environment ${input.environment} is already clean.`
+      : `Cleanup of ${input.environment} ${verb} do:\n${formatTextTable(['Kind', 'Name', 'Action'], rows.map(cells))}`,
+  );
+  core.setOutput('resources', JSON.stringify(rows));
+  core.setOutput('count', String(rows.length));
+  addSummaryTable({
+    heading: `cleanup: ${input.environment}${input['dry-run'] ? ' (dry run: nothing changed)' : ''}`,
+    columns: ['Kind', 'Name', 'Action'],
+    rows: rows.map(cells),
+    emptyText: 'Nothing to delete: the environment is already clean.',
+  });
+  try {
+    if (!input['dry-run']) await execute(ctx, plan, input);
+  } finally {
+    await writeSummary();
+  }
+}
+
+function cells(row: PlanRow): string[] {
+  return [row.kind, row.name, row.action];
+}
+
+async function execute(ctx: CleanupContext, plan: CleanupPlan, input: CleanupInput): Promise<void> {
+  if (plan.cluster && plan.services.length > 0) {
+    const cluster = plan.cluster;
+    await core.group('Services', () => deleteServices(ctx, cluster, plan.services));
+  }
+  if (plan.taskDefinitions.length > 0) {
+    await core.group('Task definitions', () => deleteTaskDefinitions(ctx, plan.taskDefinitions));
+  }
+  await core.group('Images', () => deleteImages(ctx, plan.images));
+  await core.group('Change sets', () => deleteChangeSets(ctx, plan.changeSets));
+  for (const stack of plan.stacks) {
+    await core.group(`Stack ${stack.name}`, () => removeStack(ctx, plan, stack, input['keep-data']));
+  }
+}
+
+async function removeStack(
+  ctx: CleanupContext,
+  plan: CleanupPlan,
+  stack: StackTarget,
+  keepData: boolean,
+): Promise<void> {
+  const table = stack.outputs.TableName && plan.table?.name === stack.outputs.TableName ? plan.table : undefined;
+  if (table) await setTableProtection(ctx, table, keepData);
+  let result = await deleteStack(ctx, stack);
+  if (!result.deleted && table && keepData) {
+    // The protected table makes the delete fail on purpose; CloudFormation then accepts RetainResources.
+    const logicalId = await tableLogicalId(ctx, stack.id, table.name);
+    if (logicalId && result.failures.every((f) => f.logicalId === logicalId)) {
+      core.info(`Deleting ${stack.name} again, retaining table ${table.name} (keep-data is true).`);
+      result = await deleteStack(ctx, stack, [logicalId]);
+    }
+  }
+  if (!result.deleted) {
+    const reasons = result.failures.map((f) => `  - ${f.text}`).join('\n') || '  (no failed resource reported)';
+    for (const failure of result.failures) core.error(`${stack.name}: ${failure.text}`);
+    throw new Error(
+      `Stack ${stack.name} ended in DELETE_FAILED:\n${reasons}\nFix or remove those resources, then rerun the cleanup (it picks up where it stopped).`,
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import type { CleanupPlan } from './context.js';
+
+/** One line of what the cleanup deletes (or keeps). */
+export interface PlanRow {
+  kind: string;
+  name: string;
+  action: string;
+}
+
+/** Lists the plan in execution order, exactly what a run deletes (a dry run prints this and stops). */
+export function planRows(plan: CleanupPlan, keepData: boolean): PlanRow[] {
+  const rows: PlanRow[] = [];
+  const last = (arn: string) => arn.split('/').pop() ?? arn;
+  for (const arn of plan.services) rows.push({ kind: 'ECS service', name: last(arn), action: 'scale to 0, delete' });
+  for (const td of plan.taskDefinitions) {
+    rows.push({ kind: 'Task definition', name: last(td.arn), action: td.active ? 'deregister, delete' : 'delete' });
+  }
+  for (const [repository, digests] of Object.entries(plan.images)) {
+    for (const digest of digests) rows.push({ kind: 'ECR image', name: `${repository}@${digest}`, action: 'delete' });
+  }
+  for (const cs of plan.changeSets) rows.push({ kind: 'Change set', name: cs.name, action: 'delete' });
+  for (const stack of plan.stacks) {
+    const protection = stack.terminationProtection ? ' (termination protection off first)' : '';
+    rows.push({ kind: 'Stack', name: stack.name, action: `delete${protection}` });
+  }
+  if (plan.table) {
+    rows.push({
+      kind: 'DynamoDB table',
+      name: plan.table.name,
+      action: keepData
+        ? 'keep (retained when its stack is deleted)'
+        : `delete with its stack${plan.table.deletionProtection ? ' (deletion protection off first)' : ''}`,
+    });
+  }
+  return rows;
+}
