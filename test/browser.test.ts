@@ -151,6 +151,8 @@ describe('the web page in Chromium, behind the edge router', () => {
     expect(await page.getByRole('status').textContent()).toBe(
       'That mysfit is not at the agency. Pick one from the list.',
     );
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Mysfit not found');
+    expect(await page.locator('#like-button').isVisible()).toBe(false);
   });
 
   it('should run without script errors or Content-Security-Policy violations', () => {

@@ -7,9 +7,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.stderr.write(`PORT must be a port number (0-65535); found '${portText}'. Unset it to use 8080.\n`);
   process.exit(2);
 }
+// Loopback only unless asked otherwise: the local stack has no authentication of any kind.
 const hostname = process.env.HOST ?? '127.0.0.1';
 
-let exitCode = 0;
 try {
   const stack = await startLocalStack({
     port,
@@ -21,17 +21,13 @@ try {
   });
   const shown = hostname === '127.0.0.1' ? stack.url.replace('127.0.0.1', 'localhost') : stack.url;
   process.stdout.write(`\nMythical Mysfits is running at ${shown}  (Ctrl-C stops everything)\n\n`);
-  let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
     process.stdout.write(`\n${signal} received: stopping the services and dynalite…\n`);
-    void stack.stop().then(() => process.exit(exitCode));
+    void stack.stop().then(() => process.exit(0));
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
 } catch (error) {
-  exitCode = 1;
   process.stderr.write(`The local stack did not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(exitCode);
+  process.exit(1);
 }

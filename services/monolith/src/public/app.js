@@ -161,13 +161,22 @@ async function showProfile(id) {
   current = null;
   likeButton.disabled = true;
   adoptButton.disabled = true;
+  // Nothing of the previously shown mysfit may linger while this one loads (or fails to).
+  profile.image.removeAttribute('src');
+  profile.image.alt = '';
+  profile.badge.hidden = true;
+  for (const field of [profile.species, profile.age, profile.alignment, profile.likes, profile.description]) {
+    field.textContent = '';
+  }
   profile.name.textContent = 'Loading…';
+  delete profileView.dataset.state;
   try {
     renderProfile(await api(`/mysfits/${encodeURIComponent(id)}`));
     likeButton.disabled = false;
     profile.name.focus();
   } catch (error) {
-    profile.name.textContent = 'Mysfit not found';
+    profileView.dataset.state = 'missing';
+    profile.name.textContent = error.status === 404 ? 'Mysfit not found' : 'This mysfit could not be loaded';
     showMessage(
       error.status === 404 ? 'That mysfit is not at the agency. Pick one from the list.' : error.message,
       'error',
