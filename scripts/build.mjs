@@ -31,12 +31,25 @@ async function buildServices() {
   }
 }
 
+// @actions/core imports @actions/http-client, which imports undici (~400 KB) for a proxy agent the
+// actions never use; declaring undici side-effect free lets esbuild drop it when nothing uses it.
+const pureUndici = {
+  name: 'pure-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, async (args) => {
+      if (args.pluginData?.pureUndici) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { pureUndici: true } });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 async function buildActions() {
   const dir = join(root, 'actions');
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const actionDir = join(dir, entry.name);
     if (!entry.isDirectory() || !existsSync(join(actionDir, 'action.yml'))) continue;
-    await build({ ...common, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js'), minify: true });
+    await build({ ...common, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js'), minify: true, plugins: [pureUndici] });
   }
 }
 

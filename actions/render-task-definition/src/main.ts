@@ -10,20 +10,21 @@ import { readLiveRevision, readStackOutputs } from './aws.js';
 import { applyImages, mergeNamedValues } from './containers.js';
 import { diffText, lineDiff } from './diff.js';
 import { readDocument } from './document.js';
-import { readInputs } from './inputs.js';
+import { readRenderInputs } from './inputs.js';
 import { resolvePlaceholders } from './placeholders.js';
 import { writeRenderSummary } from './summary.js';
 import { toRegisterShape } from './task-definition-fields.js';
 import { validateTaskDefinition } from './validate.js';
 
 async function render(): Promise<void> {
-  const inputs = readInputs();
+  const inputs = readRenderInputs();
+  const source = inputs['task-definition'];
   const region = resolveRegion(inputs.region);
   const config = awsClientConfig({ region });
 
   const { definition: raw, removed } = await core.group('Read task definition', async () => {
-    const shaped = toRegisterShape(await readDocument(inputs.taskDefinition, 'task definition'), inputs.taskDefinition);
-    core.info(`Read ${inputs.taskDefinition}`);
+    const shaped = toRegisterShape(await readDocument(source, 'task definition'), source);
+    core.info(`Read ${source}`);
     if (shaped.removed.length > 0) core.info(`Removed read-only field(s): ${shaped.removed.join(', ')}`);
     return shaped;
   });
@@ -80,7 +81,7 @@ async function render(): Promise<void> {
   core.setOutput('family', family);
   core.setOutput('changed', String(!live || diff !== ''));
   await writeRenderSummary({
-    source: inputs.taskDefinition,
+    source,
     output,
     definition,
     resolved: placeholders.resolved,

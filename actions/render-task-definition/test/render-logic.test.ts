@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests are about the ${...} placeholder syntax
 import { describe, expect, it } from 'vitest';
 import { applyImages, mergeNamedValues, toNamedValues } from '../src/containers.js';
 import { diffText, lineDiff } from '../src/diff.js';

@@ -1,0 +1,81 @@
+import * as z from 'zod/mini';
+import { field as inputField, readActionInputs } from '../../render-task-definition/src/read-inputs.js';
+
+/** ECS service deployment lifecycle stages, in the order a deployment passes them. */
+export const LIFECYCLE_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+  'BAKE_TIME',
+  'CLEAN_UP',
+] as const;
+
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export type WaitUntil = 'deployed' | 'stable' | LifecycleStage;
+
+/** The inputs of action.yml, by name; defaults equal action.yml's. */
+const schema = z.object({
+  cluster: inputField.required(),
+  service: inputField.optional(),
+  'task-definition': inputField.required(),
+  'service-definition': inputField.optional(),
+  stacks: inputField.keyValues(),
+  'wait-until': inputField.choice(['deployed', 'stable', ...LIFECYCLE_STAGES], 'deployed'),
+  timeout: inputField.duration('30m'),
+  'poll-interval': inputField.duration('15s'),
+  rollback: inputField.boolean(true),
+  'force-new-deployment': inputField.boolean(false),
+  'run-task': inputField.boolean(false),
+  command: inputField.optional(),
+  container: inputField.optional(),
+  subnets: inputField.list(),
+  'security-groups': inputField.list(),
+  'assign-public-ip': inputField.choice(['', 'ENABLED', 'DISABLED'], ''),
+  region: inputField.optional(),
+});
+
+export type DeployInputs = z.output<typeof schema>;
+
+/**
+ * Reads every input once into one validated object.
+ * @throws Error listing every invalid input with what was expected.
+ */
+export function readDeployInputs(): DeployInputs {
+  const inputs = readActionInputs(schema);
+  if (!inputs['run-task'] && !inputs.service) {
+    throw new Error(
+      "Input 'service': expected the ECS service name to deploy (or run-task: true for a one-off task), found none.",
+    );
+  }
+  if (!inputs['run-task'] && (inputs.command || inputs.container)) {
+    throw new Error("Inputs 'command'/'container' only apply with run-task: true; remove them or set run-task: true.");
+  }
+  return inputs;
+}
+
+/**
+ * Splits the `command` input: a JSON array (`["node","server.js","seed"]`) is taken as is, anything
+ * else is split on whitespace, keeping "double" or 'single' quoted parts together.
+ * @throws Error when a JSON array is malformed or holds non-strings.
+ */
+export function parseCommand(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (err) {
+      throw new Error(`Input 'command': expected a JSON array of strings, found invalid JSON (${String(err)})`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) {
+      throw new Error(`Input 'command': expected a JSON array of strings, found ${trimmed}`);
+    }
+    return parsed;
+  }
+  return [...trimmed.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}

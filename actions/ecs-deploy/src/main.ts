@@ -1,0 +1,125 @@
+import * as core from '@actions/core';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { awsClientConfig, resolveRegion } from '../../shared/src/aws.js';
+import { cancellationSignal } from '../../shared/src/cancel.js';
+import { errorMessage, runAction } from '../../shared/src/errors.js';
+import { startDeadline } from '../../shared/src/wait.js';
+import { type DeployContext, Timeline } from './context.js';
+import { readDeployInputs } from './inputs.js';
+import { watchNative } from './native-watch.js';
+import { type RollbackState, rollBack, statusOf } from './rollback.js';
+import { watchRolling } from './rolling.js';
+import { RunTaskFailure, runOneOffTask } from './run-task.js';
+import { applyService } from './service-apply.js';
+import { readServiceDefinition } from './service-definition.js';
+import { type DeployReport, writeDeploySummary } from './summary.js';
+import { prepareTaskDefinition } from './task-definition.js';
+
+async function deployService(context: DeployContext, report: DeployReport, rollback: RollbackState): Promise<void> {
+  const definition = await core.group('Read service definition', () => readServiceDefinition(context));
+  const applied = await core.group('Create or update service', () =>
+    applyService({ context, definition, taskDefinitionArn: rollback.targetTaskDefinition }),
+  );
+  Object.assign(report, { action: applied.action, strategy: applied.strategy });
+  Object.assign(rollback, { strategy: applied.strategy, previousTaskDefinition: applied.previousTaskDefinition });
+  if (applied.strategy === 'ROLLING') {
+    const primary = applied.service.deployments?.find((d) => d.status === 'PRIMARY');
+    const deploymentId = primary?.taskDefinition === rollback.targetTaskDefinition ? primary.id : undefined;
+    report.deploymentId = deploymentId;
+    if (deploymentId) core.setOutput('deployment-id', deploymentId);
+    if (applied.service.currentServiceDeployment)
+      core.setOutput('deployment-arn', applied.service.currentServiceDeployment);
+    const result = await core.group(`Watch rolling deployment (${context.inputs['wait-until']})`, () =>
+      watchRolling({
+        context,
+        target: {
+          taskDefinitionArn: rollback.targetTaskDefinition,
+          deploymentId,
+          waitUntil: context.inputs['wait-until'],
+        },
+        seenEventIds: applied.seenEventIds,
+      }),
+    );
+    report.deploymentId = result.deployment.id;
+    core.setOutput('deployment-id', result.deployment.id ?? '');
+    report.status = result.status;
+    return;
+  }
+  const result = await core.group(`Watch ${applied.strategy} deployment (${context.inputs['wait-until']})`, () =>
+    watchNative({
+      context,
+      startedAt: applied.startedAt,
+      seenEventIds: applied.seenEventIds,
+      onDeployment: (arn) => {
+        rollback.serviceDeploymentArn = arn;
+        report.deploymentId = arn;
+        core.setOutput('deployment-arn', arn);
+        core.setOutput('deployment-id', arn.split('/').pop() ?? arn);
+      },
+    }),
+  );
+  report.status = result.status;
+}
+
+async function deploy(signal: AbortSignal): Promise<void> {
+  const inputs = readDeployInputs();
+  const region = resolveRegion(inputs.region);
+  const context: DeployContext = {
+    ecs: new ECSClient(awsClientConfig({ region })),
+    inputs,
+    region,
+    cluster: inputs.cluster,
+    timeline: new Timeline(),
+    signal,
+    deadline: startDeadline(inputs.timeout),
+  };
+  const report: DeployReport = {
+    mode: inputs['run-task'] ? 'run-task' : 'service',
+    status: 'FAILED',
+    startedAt: new Date(),
+  };
+  const rollback: RollbackState = {
+    strategy: 'ROLLING',
+    targetTaskDefinition: '',
+    previousTaskDefinition: undefined,
+    serviceDeploymentArn: undefined,
+  };
+  try {
+    const taskDefinition = await core.group('Register task definition', () => prepareTaskDefinition(context));
+    report.taskDefinitionArn = taskDefinition.arn;
+    rollback.targetTaskDefinition = taskDefinition.arn;
+    core.setOutput('task-definition-arn', taskDefinition.arn);
+    if (inputs['run-task']) {
+      const serviceDefinition = await readServiceDefinition(context);
+      const result = await core.group('Run one-off task', () =>
+        runOneOffTask({ context, taskDefinition, serviceDefinition }),
+      );
+      Object.assign(report, { taskArn: result.taskArn, exitCode: result.exitCode, status: 'STOPPED' });
+    } else {
+      await deployService(context, report, rollback);
+    }
+  } catch (err) {
+    report.status = statusOf(err);
+    if (err instanceof RunTaskFailure)
+      Object.assign(report, { taskArn: err.result.taskArn, exitCode: err.result.exitCode });
+    const rolledBack =
+      report.mode === 'service' && rollback.targetTaskDefinition ? await rollBack(context, rollback, err) : '';
+    report.error = `${errorMessage(err)}${rolledBack}`;
+    throw new Error(report.error);
+  } finally {
+    core.setOutput('status', report.status);
+    if (report.taskArn) core.setOutput('task-arn', report.taskArn);
+    if (report.exitCode !== undefined) core.setOutput('exit-code', String(report.exitCode));
+    await writeDeploySummary(context, report);
+  }
+}
+
+/** Options for tests; the runner calls run() and cancellation comes from SIGINT/SIGTERM. */
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+/** The action: register, create/update the service (or run a one-off task), watch, summarise. */
+export async function run(options: RunOptions = {}): Promise<void> {
+  await runAction(() => deploy(options.signal ?? cancellationSignal()));
+}

@@ -1,0 +1,147 @@
+import * as core from '@actions/core';
+import {
+  CreateServiceCommand,
+  type CreateServiceCommandInput,
+  DescribeServicesCommand,
+  type Service,
+  UpdateServiceCommand,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import type { JsonObject } from '../../render-task-definition/src/document.js';
+import type { DeployContext } from './context.js';
+import { planServiceUpdate } from './service-definition.js';
+
+export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+export interface ApplyResult {
+  /** The service as CreateService/UpdateService returned it (or as described when unchanged). */
+  service: Service;
+  action: 'created' | 'updated' | 'unchanged';
+  /** The task definition the service ran before (undefined when it was created): the rollback target. */
+  previousTaskDefinition: string | undefined;
+  strategy: Strategy;
+  /** Event ids that existed before the deploy, so only new events are printed. */
+  seenEventIds: Set<string>;
+  /** When the create/update call was made (service deployments are looked up from here). */
+  startedAt: Date;
+}
+
+/** The service, or undefined when it does not exist or is INACTIVE (deleted, may be recreated). */
+export async function describeService(context: DeployContext, name: string): Promise<Service | undefined> {
+  const response = await context.ecs.send(new DescribeServicesCommand({ cluster: context.cluster, services: [name] }));
+  const service = response.services?.[0];
+  return service && service.status !== 'INACTIVE' ? service : undefined;
+}
+
+/** The deployment strategy; CODE_DEPLOY/EXTERNAL controllers are refused with what to do instead. */
+export function detectStrategy(source: Pick<Service, 'deploymentController' | 'deploymentConfiguration'>): Strategy {
+  const controller = source.deploymentController?.type ?? 'ECS';
+  if (controller !== 'ECS') {
+    throw new Error(
+      `expected a service with the ECS deployment controller, found deploymentController ${controller}. ` +
+        'This action drives ECS deployments (ROLLING, or native BLUE_GREEN/LINEAR/CANARY); ' +
+        'switch the service to deploymentController ECS with deploymentConfiguration.strategy BLUE_GREEN, or deploy it with CodeDeploy.',
+    );
+  }
+  return (source.deploymentConfiguration?.strategy as Strategy | undefined) ?? 'ROLLING';
+}
+
+/** A lifecycle stage as `wait-until` only exists for native strategies; say so before deploying. */
+export function assertWaitUntilFits(strategy: Strategy, waitUntil: string): void {
+  if (strategy === 'ROLLING' && waitUntil !== 'deployed' && waitUntil !== 'stable') {
+    throw new Error(
+      `Input 'wait-until': ${waitUntil} is a lifecycle stage of BLUE_GREEN/LINEAR/CANARY deployments, but this service uses ROLLING. ` +
+        "Use 'deployed' or 'stable', or set deploymentConfiguration.strategy in the service definition.",
+    );
+  }
+}
+
+/**
+ * Creates the service when it does not exist (or is INACTIVE), otherwise updates the task
+ * definition and only the updatable fields that differ from the file.
+ */
+export async function applyService(options: {
+  context: DeployContext;
+  definition: JsonObject;
+  taskDefinitionArn: string;
+}): Promise<ApplyResult> {
+  const { context, definition, taskDefinitionArn } = options;
+  const name = context.inputs.service ?? '';
+  const existing = await describeService(context, name);
+  const seenEventIds = new Set((existing?.events ?? []).map((e) => e.id ?? ''));
+  const startedAt = new Date();
+
+  if (!existing) {
+    if (Object.keys(definition).length === 0) {
+      throw new Error(
+        `service ${name} does not exist in cluster ${context.cluster}, and no 'service-definition' file was given to create it. ` +
+          'Pass the service definition file (CreateService shape) so the first deploy can create the service.',
+      );
+    }
+    const strategy = detectStrategy(definition as Pick<Service, 'deploymentController' | 'deploymentConfiguration'>);
+    assertWaitUntilFits(strategy, context.inputs['wait-until']);
+    const input = { ...definition, cluster: context.cluster, serviceName: name, taskDefinition: taskDefinitionArn };
+    const response = await context.ecs.send(new CreateServiceCommand(input as CreateServiceCommandInput));
+    if (!response.service) throw new Error('CreateService returned no service');
+    context.timeline.note(`Created service ${name} (${strategy}) with ${taskDefinitionArn}`);
+    return {
+      service: response.service,
+      action: 'created',
+      previousTaskDefinition: undefined,
+      strategy,
+      seenEventIds,
+      startedAt,
+    };
+  }
+
+  const { changed, createOnly } = planServiceUpdate(definition, existing);
+  // The file may switch the strategy (e.g. ROLLING → BLUE_GREEN); the update applies it.
+  const strategy = detectStrategy({
+    deploymentController:
+      (changed.deploymentController as Service['deploymentController']) ?? existing.deploymentController,
+    deploymentConfiguration:
+      (changed.deploymentConfiguration as Service['deploymentConfiguration']) ?? existing.deploymentConfiguration,
+  });
+  assertWaitUntilFits(strategy, context.inputs['wait-until']);
+  for (const key of createOnly) {
+    core.warning(
+      `service definition sets ${key}, which differs from the live service but can only be set when a service is created; ` +
+        'it was not applied. Delete and recreate the service to change it.',
+    );
+  }
+  const newTaskDefinition = existing.taskDefinition !== taskDefinitionArn;
+  const force = context.inputs['force-new-deployment'];
+  if (!newTaskDefinition && Object.keys(changed).length === 0 && !force) {
+    context.timeline.note(`Service ${name} already runs ${taskDefinitionArn} and matches the file: nothing to update`);
+    return {
+      service: existing,
+      action: 'unchanged',
+      previousTaskDefinition: existing.taskDefinition,
+      strategy,
+      seenEventIds,
+      startedAt,
+    };
+  }
+  const input: UpdateServiceCommandInput = {
+    ...(changed as Partial<UpdateServiceCommandInput>),
+    cluster: context.cluster,
+    service: name,
+    taskDefinition: taskDefinitionArn,
+    forceNewDeployment: force || undefined,
+  };
+  const response = await context.ecs.send(new UpdateServiceCommand(input));
+  if (!response.service) throw new Error('UpdateService returned no service');
+  const fields = Object.keys(changed);
+  context.timeline.note(
+    `Updated service ${name} (${strategy}): ${newTaskDefinition ? `task definition → ${taskDefinitionArn}` : 'same task definition'}` +
+      `${fields.length > 0 ? `; changed ${fields.join(', ')}` : ''}${force ? '; forced a new deployment' : ''}`,
+  );
+  return {
+    service: response.service,
+    action: 'updated',
+    previousTaskDefinition: existing.taskDefinition,
+    strategy,
+    seenEventIds,
+    startedAt,
+  };
+}

@@ -1,0 +1,127 @@
+import type { Service } from '@aws-sdk/client-ecs';
+import { canonical } from '../../render-task-definition/src/diff.js';
+import { isObject, type JsonObject, readDocument } from '../../render-task-definition/src/document.js';
+import { resolvePlaceholders } from '../../render-task-definition/src/placeholders.js';
+import type { DeployContext } from './context.js';
+import { readStackOutputsWith } from './stack-outputs.js';
+
+/** Fields of CreateServiceRequest a service definition file may hold. */
+const CREATE_FIELDS = new Set([
+  'cluster',
+  'serviceName',
+  'taskDefinition',
+  'availabilityZoneRebalancing',
+  'loadBalancers',
+  'serviceRegistries',
+  'desiredCount',
+  'clientToken',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'role',
+  'deploymentConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'networkConfiguration',
+  'healthCheckGracePeriodSeconds',
+  'schedulingStrategy',
+  'deploymentController',
+  'tags',
+  'enableECSManagedTags',
+  'propagateTags',
+  'enableExecuteCommand',
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+  'gatewayConnectors',
+  'monitoring',
+]);
+
+/** Fields UpdateServiceRequest also accepts: the ones a deploy may change on an existing service. */
+export const UPDATABLE_FIELDS = new Set([
+  'desiredCount',
+  'capacityProviderStrategy',
+  'deploymentConfiguration',
+  'availabilityZoneRebalancing',
+  'networkConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'platformVersion',
+  'healthCheckGracePeriodSeconds',
+  'deploymentController',
+  'enableExecuteCommand',
+  'enableECSManagedTags',
+  'loadBalancers',
+  'propagateTags',
+  'serviceRegistries',
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+  'gatewayConnectors',
+  'monitoring',
+]);
+
+/** Fields the action sets from its inputs, whatever the file says. */
+const FROM_INPUTS = new Set(['cluster', 'serviceName', 'taskDefinition']);
+
+/**
+ * Reads the service definition file (CreateService shape, JSON or YAML), resolves placeholders.
+ * Returns an empty definition when no file is given.
+ * @throws Error naming unknown fields or unresolved placeholders.
+ */
+export async function readServiceDefinition(context: DeployContext): Promise<JsonObject> {
+  const path = context.inputs['service-definition'];
+  if (!path) return {};
+  const document = await readDocument(path, 'service definition');
+  const unknown = Object.keys(document).filter((key) => !CREATE_FIELDS.has(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `service definition '${path}' has field(s) CreateService does not know: ${unknown.join(', ')}. ` +
+        `Expected only: ${[...CREATE_FIELDS].join(', ')}.`,
+    );
+  }
+  const { document: resolved } = await resolvePlaceholders({
+    document,
+    stackAliases: context.inputs.stacks,
+    env: process.env,
+    stackOutputs: readStackOutputsWith(context.region),
+  });
+  for (const key of FROM_INPUTS) delete resolved[key];
+  return resolved;
+}
+
+/** True when every field of `want` is present and equal in `have` (lists: same length, each item a subset). */
+export function isSubset(want: unknown, have: unknown): boolean {
+  if (Array.isArray(want)) {
+    return Array.isArray(have) && want.length === have.length && want.every((item, i) => isSubset(item, have[i]));
+  }
+  if (isObject(want)) {
+    return isObject(have) && Object.entries(want).every(([key, value]) => isSubset(value, have[key]));
+  }
+  return want === have;
+}
+
+export interface ServiceUpdatePlan {
+  /** Updatable fields whose file value differs from the live service. */
+  changed: JsonObject;
+  /** Create-only fields whose file value differs from the live service (cannot be applied). */
+  createOnly: string[];
+}
+
+/**
+ * Compares the file with the live service: which updatable fields changed, which create-only
+ * fields differ. Empty lists and nulls count as absent (ECS fills in defaults).
+ */
+export function planServiceUpdate(definition: JsonObject, service: Service): ServiceUpdatePlan {
+  const live = JSON.parse(JSON.stringify(service)) as JsonObject;
+  const changed: JsonObject = {};
+  const createOnly: string[] = [];
+  for (const [key, value] of Object.entries(definition)) {
+    const want = canonical(value);
+    if (want === undefined) continue;
+    if (isSubset(want, canonical(live[key]))) continue;
+    if (UPDATABLE_FIELDS.has(key)) changed[key] = value;
+    else if (key in live) createOnly.push(key);
+  }
+  return { changed, createOnly };
+}

@@ -1,0 +1,77 @@
+import * as core from '@actions/core';
+import { ecsServiceUrl, ecsTaskDefinitionUrl } from '../../shared/src/console-links.js';
+import { formatDuration } from '../../shared/src/parse.js';
+import { addSummaryLink, addSummaryTable, writeSummary } from '../../shared/src/summary.js';
+import type { DeployContext } from './context.js';
+
+/** What the summary reports; filled in as the deploy goes, so a failed deploy still has one. */
+export interface DeployReport {
+  mode: 'service' | 'run-task';
+  status: string;
+  startedAt: Date;
+  taskDefinitionArn?: string;
+  action?: string;
+  strategy?: string;
+  deploymentId?: string;
+  taskArn?: string;
+  exitCode?: number;
+  error?: string;
+}
+
+/** The ECS console page of a task (its containers, exit codes and logs). */
+export function ecsTaskUrl(options: { region: string; cluster: string; taskArn: string }): string {
+  const id = options.taskArn.split('/').pop() ?? '';
+  return `https://${options.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(options.cluster)}/tasks/${id}/configuration?region=${options.region}`;
+}
+
+/** Writes the job summary: facts table, console links, and the timeline (time, event). */
+export async function writeDeploySummary(context: DeployContext, report: DeployReport): Promise<void> {
+  const { inputs, region, cluster } = context;
+  const title = report.mode === 'run-task' ? `One-off task in ${cluster}` : `Deploy ${inputs.service ?? ''}`;
+  core.summary.addHeading(`${report.status === 'FAILED' || report.error ? '❌' : '✅'} ${title}`, 2);
+  const rows: string[][] = [
+    ['Cluster', cluster],
+    ['Status', report.status],
+    ['Task definition', report.taskDefinitionArn ?? '(not registered)'],
+    ['Duration', formatDuration(Date.now() - report.startedAt.getTime())],
+  ];
+  if (report.mode === 'service') {
+    rows.splice(1, 0, ['Service', inputs.service ?? '']);
+    rows.push(
+      ['Action', report.action ?? '-'],
+      ['Strategy', report.strategy ?? '-'],
+      ['Deployment', report.deploymentId ?? '-'],
+    );
+    rows.push(['Waited until', inputs['wait-until']]);
+  } else {
+    rows.push(
+      ['Task', report.taskArn ?? '-'],
+      ['Exit code', report.exitCode === undefined ? '-' : String(report.exitCode)],
+    );
+  }
+  if (report.error) rows.push(['Error', report.error]);
+  addSummaryTable({ columns: ['Field', 'Value'], rows });
+  if (report.mode === 'service' && inputs.service) {
+    addSummaryLink(
+      `Service ${inputs.service} in the ECS console`,
+      ecsServiceUrl({ region, cluster, service: inputs.service }),
+    );
+  }
+  if (report.taskArn)
+    addSummaryLink('Task in the ECS console', ecsTaskUrl({ region, cluster, taskArn: report.taskArn }));
+  const family = report.taskDefinitionArn?.split('/').pop()?.split(':');
+  if (family?.[0]) {
+    const revision = Number(family[1]);
+    addSummaryLink(
+      `Task definition ${family.join(':')}`,
+      ecsTaskDefinitionUrl({ region, family: family[0], revision: Number.isNaN(revision) ? undefined : revision }),
+    );
+  }
+  addSummaryTable({
+    heading: 'Timeline',
+    columns: ['Time (UTC)', 'Event'],
+    rows: context.timeline.entries.map((e) => [e.time.toISOString().replace('T', ' ').slice(0, 19), e.event]),
+    emptyText: 'Nothing happened.',
+  });
+  await writeSummary();
+}
