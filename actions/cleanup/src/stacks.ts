@@ -41,12 +41,14 @@ export async function deleteStack(
     core.info(`Turned termination protection of ${stack.name} off.`);
   }
   const startedAt = new Date();
-  await ctx.cfn.send(
-    new DeleteStackCommand({
-      StackName: stack.id,
-      ...(retainResources.length ? { RetainResources: retainResources } : {}),
-    }),
-  );
+  try {
+    const retain = retainResources.length ? { RetainResources: retainResources } : {};
+    await ctx.cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain }));
+  } catch (err) {
+    throw new Error(
+      `CloudFormation refused to delete stack ${stack.name}: ${err instanceof Error ? err.message : String(err)}. Rerun the cleanup once that is resolved.`,
+    );
+  }
   const status = await waitUntil<string>({
     description: `stack ${stack.name} to be deleted`,
     intervalMs: ctx.intervalMs,
