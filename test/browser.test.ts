@@ -9,14 +9,16 @@ const screenshotPath = '/tmp/mysfits-browser-test.png';
 
 /** Debian's `chromium` here, Google Chrome on GitHub's runners, or whatever CHROMIUM_PATH names. */
 function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'];
-  const found = candidates.find(
-    (candidate): candidate is string => Boolean(candidate) && existsSync(candidate as string),
-  );
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen) {
+    if (!existsSync(chosen)) throw new Error(`CHROMIUM_PATH is '${chosen}', which does not exist; fix or unset it.`);
+    return chosen;
+  }
+  const found = ['/usr/bin/chromium', '/usr/bin/google-chrome'].find((candidate) => existsSync(candidate));
   if (!found) {
     throw new Error(
-      `No Chromium found (looked at CHROMIUM_PATH, /usr/bin/chromium, /usr/bin/google-chrome). ` +
-        `Run 'bash scripts/setup.sh all' to install Debian's chromium, or set CHROMIUM_PATH.`,
+      'No Chromium found at /usr/bin/chromium or /usr/bin/google-chrome. ' +
+        "Run 'bash scripts/setup.sh all' to install Debian's chromium, or set CHROMIUM_PATH.",
     );
   }
   return found;
@@ -41,7 +43,9 @@ describe('the web page in Chromium, behind the edge router', () => {
   const likeServiceLines: string[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
+    const executablePath = chromiumPath();
+    // Both at once to save time; whichever started is assigned so afterAll stops it if the other failed.
+    const [started, launched] = await Promise.allSettled([
       startLocalStack({
         port: 0,
         tableName: 'mysfits-browser-test',
@@ -50,7 +54,7 @@ describe('the web page in Chromium, behind the edge router', () => {
         },
       }),
       chromium.launch({
-        executablePath: chromiumPath(),
+        executablePath,
         args: [
           '--headless',
           '--no-sandbox',
@@ -62,6 +66,10 @@ describe('the web page in Chromium, behind the edge router', () => {
         ],
       }),
     ]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(5_000);
     // A CSP violation or a script error shows up here; the last test asserts there were none.
