@@ -95,6 +95,12 @@ describe('npm start: the local stack behind the edge router', () => {
 });
 
 describe('the local stack supervising its services', () => {
+  it('should fail with what to run when a service bundle is missing', async () => {
+    await expect(startLocalStack({ port: 0, servicesDir: '/nonexistent/services', log: () => {} })).rejects.toThrow(
+      "The monolith bundle was expected at /nonexistent/services/monolith/dist/server.js but is missing. Build it with 'node scripts/build.mjs services'",
+    );
+  });
+
   it('should stop everything and report it when a service dies unexpectedly', async () => {
     let reported: Error | undefined;
     const stack = await startLocalStack({

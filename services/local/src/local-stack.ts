@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { startLocalDynamo } from './dynamo.js';
@@ -65,11 +67,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return stopped;
   };
 
+  const monolithDir = `${servicesDir}/monolith/dist`;
+  const likeDir = `${servicesDir}/like/dist`;
+  // Checked before anything starts, so a fresh clone without a build fails in an instant and says why.
+  for (const [name, dir] of Object.entries({ monolith: monolithDir, like: likeDir })) {
+    const entry = join(dir, 'server.js');
+    if (!existsSync(entry)) {
+      throw new Error(
+        `The ${name} bundle was expected at ${entry} but is missing. ` +
+          `Build it with 'node scripts/build.mjs services' ('npm start' does this before starting).`,
+      );
+    }
+  }
+
   try {
     const dynamo = await startLocalDynamo({ tableName });
     cleanups.push(() => dynamo.stop());
     const monolithEnv = { ...dynamo.env, DDB_TABLE_NAME: tableName };
-    const monolithDir = `${servicesDir}/monolith/dist`;
     await runToCompletion({ name: 'seed', distDir: monolithDir, args: ['seed'], env: monolithEnv, log });
 
     const [monolithPort, likePort] = await Promise.all([freeLoopbackPort(), freeLoopbackPort()]);
@@ -95,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const like = supervise(
       spawnService({
         name: 'like',
-        distDir: `${servicesDir}/like/dist`,
+        distDir: likeDir,
         // A bare host:port, as Service Connect gives it in the cloud.
         env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, PORT: String(likePort) },
         log,
