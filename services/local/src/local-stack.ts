@@ -80,6 +80,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   }
 
+  // The ALB's rules, read from cloudformation/platform.yml; a broken template stops us before anything runs.
+  const listener = loadListenerRules();
+
   try {
     const dynamo = await startLocalDynamo({ tableName });
     cleanups.push(() => dynamo.stop());
@@ -120,8 +123,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       waitForHealth(like, `${upstreams.like}/health`),
     ]);
 
-    // `await` so this keeps working if reading the rules from the template becomes asynchronous.
-    const listener = await loadListenerRules();
     const edge = await listen({ port, hostname, upstreams, listener });
     cleanups.push(() => closeServer(edge.server));
     started = true;
