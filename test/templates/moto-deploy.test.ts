@@ -7,7 +7,12 @@ import {
   type Output,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeNatGatewaysCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
   DescribeListenersCommand,
@@ -39,13 +44,20 @@ function outputMap(outputs: Output[] | undefined): Record<string, string> {
 }
 
 // CreateStack, not a change set: moto drops outputs after executing a CREATE change set (DESIGN.md).
-async function createStack(name: string, file: string): Promise<Record<string, string>> {
+async function createStack(
+  name: string,
+  file: string,
+  parameters: Record<string, string> = { EnvironmentName: environmentName },
+): Promise<Record<string, string>> {
   const cloudFormation = new CloudFormationClient(clientConfig());
   await cloudFormation.send(
     new CreateStackCommand({
       StackName: name,
       TemplateBody: readFileSync(templatePath(file), 'utf8'),
-      Parameters: [{ ParameterKey: 'EnvironmentName', ParameterValue: environmentName }],
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
       Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
     }),
   );
@@ -86,6 +98,25 @@ describe('network.yml and platform.yml deployed into moto', () => {
   it('should put tasks in public subnets with public IPs when there is no NAT gateway', () => {
     expect(network.AssignPublicIp).toBe('ENABLED');
     expect(network.TaskSubnetIds).toBe(network.PublicSubnetIds);
+  });
+
+  it('should put tasks in private subnets behind one NAT gateway per zone when NatGatewayCount is 2', async () => {
+    const outputs = await createStack('nat-network', 'network.yml', {
+      EnvironmentName: 'nat',
+      NatGatewayCount: '2',
+      VpcCidr: '10.1.0.0/16',
+      PublicSubnet1Cidr: '10.1.0.0/24',
+      PublicSubnet2Cidr: '10.1.1.0/24',
+      PrivateSubnet1Cidr: '10.1.10.0/24',
+      PrivateSubnet2Cidr: '10.1.11.0/24',
+    });
+    expect(outputs.AssignPublicIp).toBe('DISABLED');
+    expect(outputs.TaskSubnetIds).toBe(outputs.PrivateSubnetIds);
+    const ec2 = new EC2Client(clientConfig());
+    const { NatGateways } = await ec2.send(
+      new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [outputs.VpcId ?? ''] }] }),
+    );
+    expect(NatGateways).toHaveLength(2);
   });
 
   it('should create an internet-facing ALB whose listener rules route like the template says', async () => {
