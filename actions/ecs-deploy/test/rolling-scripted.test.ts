@@ -195,11 +195,9 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     const sd = join(action.dir, 'service.json');
     writeFileSync(sd, JSON.stringify({ desiredCount: 2, launchType: 'FARGATE', serviceName: 'ignored' }));
     inputs({ 'task-definition': td, 'service-definition': sd });
-    ecs
-      .on(RegisterTaskDefinitionCommand)
-      .resolves({
-        taskDefinition: { taskDefinitionArn: NEW_TD, family: 'mysfits-monolith', containerDefinitions: [] },
-      });
+    ecs.on(RegisterTaskDefinitionCommand).resolves({
+      taskDefinition: { taskDefinitionArn: NEW_TD, family: 'mysfits-monolith', containerDefinitions: [] },
+    });
     ecs
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] })
