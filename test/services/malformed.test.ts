@@ -160,6 +160,16 @@ const cases: Malformed[] = [
   { name: 'double slash', target: 'monolith', method: 'POST', path: '/mysfits//like' },
   { name: 'extra segment', target: 'monolith', method: 'POST', path: `/mysfits/${id}/like/again` },
   { name: 'NUL byte', target: 'monolith', method: 'GET', path: `/mysfits/${id}%00` },
+  { name: 'encoded internal route', target: 'monolith', method: 'POST', path: `/mysfits/${id}/fulfill%2Dlike` },
+  { name: 'encoded letter', target: 'monolith', method: 'POST', path: `/mysfits/${id}/%66ulfill-like` },
+  { name: 'dot segment before the route', target: 'monolith', method: 'POST', path: `/./mysfits/${id}/fulfill-like` },
+  {
+    name: 'dot-dot segment before the route',
+    target: 'monolith',
+    method: 'POST',
+    path: `/x/../mysfits/${id}/fulfill-like`,
+  },
+  { name: 'encoded like on like service', target: 'like', method: 'POST', path: `/mysfits/${id}/%6Cike` },
   { name: 'unknown route on like service', target: 'like', method: 'POST', path: `/mysfits/${id}/adopt` },
   {
     name: 'fulfill-like with a bad key',

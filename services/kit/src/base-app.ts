@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -7,7 +8,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorResponse } from './errors.js';
 import type { Logger } from './log.js';
 
-export type AppEnv = { Variables: RequestIdVariables };
+export type AppEnv = { Variables: RequestIdVariables; Bindings: Partial<HttpBindings> };
+
+/** Percent-encoding, dot segments or empty segments in the raw request path. */
+const nonCanonicalPath = /%|\/\.{1,2}(?:\/|$)|\/\//;
 
 export interface BaseAppOptions {
   logger: Logger;
@@ -33,6 +37,20 @@ export function createBaseApp({ logger, maxBodyBytes = 16 * 1024 }: BaseAppOptio
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       requestId: c.get('requestId'),
     });
+  });
+  // The load balancer's path rules (e.g. the fixed 404 for fulfill-like) match the path as sent,
+  // while the router here sees it decoded and normalised. Only canonical paths are served, so a
+  // path that escaped a rule by encoding (`fulfill%2Dlike`, `/./mysfits/...`) cannot reach a route.
+  app.use(async (c, next) => {
+    const raw = c.env?.incoming?.url?.split('?')[0];
+    if (raw !== undefined && nonCanonicalPath.test(raw)) {
+      throw new ApiError(
+        400,
+        'invalid_path',
+        'Paths must not contain percent-encoding, dot segments or empty segments.',
+      );
+    }
+    await next();
   });
   app.use(
     secureHeaders({
