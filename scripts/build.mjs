@@ -44,12 +44,22 @@ const pureUndici = {
   },
 };
 
+const actionOptions = {
+  minify: true,
+  // Minified, yet a stack trace from a failed step still names our functions (~6% of the size).
+  keepNames: true,
+  // The AWS SDK clients' `main` is one CommonJS file with every command of the service; their ES
+  // modules (`module`) let esbuild keep only the commands an action sends: about half the bundle.
+  mainFields: ['module', 'main'],
+  plugins: [pureUndici],
+};
+
 async function buildActions() {
   const dir = join(root, 'actions');
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const actionDir = join(dir, entry.name);
     if (!entry.isDirectory() || !existsSync(join(actionDir, 'action.yml'))) continue;
-    await build({ ...common, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js'), minify: true, plugins: [pureUndici] });
+    await build({ ...common, ...actionOptions, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js') });
   }
 }
 

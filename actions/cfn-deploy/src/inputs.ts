@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { inputField, readInputs } from '../../shared/src/index.js';
 
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
@@ -9,13 +9,7 @@ export const inputSchema = z.object({
   template: inputField.required(),
   'parameters-file': inputField.optional(),
   parameters: inputField.keyValues(),
-  capabilities: inputField
-    .list()
-    .pipe(
-      z.array(
-        z.enum(CAPABILITIES, { error: (i) => `expected ${CAPABILITIES.join(', ')}, found '${String(i.input)}'` }),
-      ),
-    ),
+  capabilities: inputField.listOf(CAPABILITIES),
   tags: inputField.keyValues(),
   'termination-protection': inputField.boolean(false),
   timeout: inputField.duration('30m'),

@@ -280,7 +280,9 @@ describe('cfn-deploy with scripted CloudFormation responses', () => {
     await settle(run());
 
     expect(process.exitCode).toBe(1);
-    expect(log.text()).toContain("Input 'capabilities': expected CAPABILITY_IAM, CAPABILITY_NAMED_IAM");
+    expect(log.text()).toContain(
+      "Input 'capabilities': expected one of CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND, found 'CAPABILITY_ROOT'",
+    );
     expect(log.text()).toContain("Input 'timeout': expected a positive duration");
     expect(cfn.calls()).toHaveLength(0);
   });

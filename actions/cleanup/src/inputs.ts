@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { inputField, readInputs } from '../../shared/src/index.js';
 
 /** The inputs of action.yml, one key each; defaults equal action.yml's. */

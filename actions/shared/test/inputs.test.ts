@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { inputField, readInputs } from '../src/inputs.js';
 
 const schema = z.object({
@@ -8,11 +8,23 @@ const schema = z.object({
   'preview-only': inputField.boolean(false),
   parameters: inputField.keyValues(),
   capabilities: inputField.list(),
+  features: inputField.listOf(['logs', 'metrics']),
+  label: inputField.text('none'),
   mode: inputField.choice(['rolling', 'blue-green'], 'rolling'),
   note: inputField.optional(),
 });
 
-const names = ['STACK-NAME', 'TIMEOUT', 'PREVIEW-ONLY', 'PARAMETERS', 'CAPABILITIES', 'MODE', 'NOTE'];
+const names = [
+  'STACK-NAME',
+  'TIMEOUT',
+  'PREVIEW-ONLY',
+  'PARAMETERS',
+  'CAPABILITIES',
+  'MODE',
+  'NOTE',
+  'FEATURES',
+  'LABEL',
+];
 
 afterEach(() => {
   for (const name of names) delete process.env[`INPUT_${name}`];
@@ -23,6 +35,7 @@ describe('readInputs', () => {
     process.env['INPUT_STACK-NAME'] = 'dev-network';
     process.env.INPUT_PARAMETERS = 'Environment=dev\nSubnets=a,b';
     process.env['INPUT_PREVIEW-ONLY'] = 'true';
+    process.env.INPUT_FEATURES = 'logs,\nmetrics';
     expect(readInputs(schema)).toEqual({
       'stack-name': 'dev-network',
       timeout: 1_800_000,
@@ -31,12 +44,15 @@ describe('readInputs', () => {
       capabilities: [],
       mode: 'rolling',
       note: undefined,
+      features: ['logs', 'metrics'],
+      label: 'none',
     });
   });
 
   it('should list every invalid input with what was expected and found', () => {
     process.env.INPUT_TIMEOUT = 'soon';
     process.env.INPUT_MODE = 'canary';
+    process.env.INPUT_FEATURES = 'logs,traces';
     let message = '';
     try {
       readInputs(schema);
@@ -46,5 +62,6 @@ describe('readInputs', () => {
     expect(message).toContain("Input 'stack-name': is required");
     expect(message).toContain("Input 'timeout': expected a positive duration such as 30m, 900s or 1h30m, found 'soon'");
     expect(message).toContain("Input 'mode': expected one of rolling, blue-green, found 'canary'");
+    expect(message).toContain("Input 'features': expected one of logs, metrics, found 'traces'");
   });
 });
