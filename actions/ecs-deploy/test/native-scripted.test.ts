@@ -147,7 +147,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       {
         status: 'IN_PROGRESS',
         lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
-        lifecycleHookDetails: [{ hookId: 'smoke-test', targetType: 'LAMBDA_FUNCTION', status: 'IN_PROGRESS' }],
+        lifecycleHookDetails: [{ hookId: 'smoke-test', targetType: 'AWS_LAMBDA', status: 'IN_PROGRESS' }],
       },
       {
         status: 'ROLLBACK_SUCCESSFUL',
@@ -161,7 +161,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
         lifecycleHookDetails: [
           {
             hookId: 'smoke-test',
-            targetType: 'LAMBDA_FUNCTION',
+            targetType: 'AWS_LAMBDA',
             targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:smoke',
             status: 'FAILED',
           },

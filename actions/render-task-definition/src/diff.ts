@@ -24,6 +24,31 @@ export function canonical(value: unknown, key = ''): unknown {
   return value === null ? undefined : value;
 }
 
+/**
+ * Drops container values ECS fills in when they are left out (cpu 0, essential true, protocol tcp,
+ * hostPort = containerPort), so a live revision compares equal to the file it was registered from.
+ */
+export function withoutDefaults(definition: unknown): unknown {
+  if (!isObject(definition) || !Array.isArray(definition.containerDefinitions)) return definition;
+  const containers = definition.containerDefinitions.map((container: unknown) => {
+    if (!isObject(container)) return container;
+    const copy = { ...container };
+    if (copy.cpu === 0) delete copy.cpu;
+    if (copy.essential === true) delete copy.essential;
+    if (Array.isArray(copy.portMappings)) {
+      copy.portMappings = copy.portMappings.map((mapping: unknown) => {
+        if (!isObject(mapping)) return mapping;
+        const m = { ...mapping };
+        if (m.protocol === 'tcp') delete m.protocol;
+        if (m.hostPort === m.containerPort) delete m.hostPort;
+        return m;
+      });
+    }
+    return copy;
+  });
+  return { ...definition, containerDefinitions: containers };
+}
+
 const MAX_LINES = 3_000;
 
 /**
@@ -73,5 +98,5 @@ export function lineDiff(before: string, after: string, context = 2): string {
 
 /** Pretty JSON of the canonical form, the text both sides of a diff are compared in. */
 export function diffText(definition: unknown): string {
-  return JSON.stringify(canonical(definition) ?? {}, null, 2);
+  return JSON.stringify(canonical(withoutDefaults(definition)) ?? {}, null, 2);
 }
