@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { field as inputField, readActionInputs } from '../../render-task-definition/src/read-inputs.js';
+import { inputField, readInputs } from '../../shared/src/inputs.js';
 
 /** ECS service deployment lifecycle stages, in the order a deployment passes them. */
 export const LIFECYCLE_STAGES = [
@@ -46,7 +46,7 @@ export type DeployInputs = z.output<typeof schema>;
  * @throws Error listing every invalid input with what was expected.
  */
 export function readDeployInputs(): DeployInputs {
-  const inputs = readActionInputs(schema);
+  const inputs = readInputs(schema);
   if (!inputs['run-task'] && !inputs.service) {
     throw new Error(
       "Input 'service': expected the ECS service name to deploy (or run-task: true for a one-off task), found none.",

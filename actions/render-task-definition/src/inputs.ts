@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import { inputField as field, readInputs } from '../../shared/src/inputs.js';
 import { toNamedValues } from './containers.js';
-import { field, readActionInputs } from './read-inputs.js';
 
 const namedValues = () => z.pipe(field.keyValues(), z.transform(toNamedValues));
 
@@ -22,5 +22,5 @@ export type RenderInputs = z.output<typeof schema>;
  * @throws Error listing every invalid input with what was expected.
  */
 export function readRenderInputs(): RenderInputs {
-  return readActionInputs(schema);
+  return readInputs(schema);
 }
