@@ -1,9 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as core from '@actions/core';
+import { writeFileSync } from 'node:fs';
 import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
-import { vi } from 'vitest';
+import {
+  createStepFiles as createSharedStepFiles,
+  prepareStep as prepareSharedStep,
+  readStepOutputs as readOutputFile,
+} from '../../shared/test/support/step.js';
+
+export { captureLog, settle } from '../../shared/test/support/step.js';
 
 /** Temp files standing in for the runner's GITHUB_OUTPUT / GITHUB_STEP_SUMMARY and a template. */
 export interface StepFiles {
@@ -28,58 +31,20 @@ const INPUT_NAMES = [
 
 /** One temp dir per test file: @actions/core caches the summary path after its first write. */
 export function createStepFiles(): StepFiles {
-  const dir = mkdtempSync(join(tmpdir(), 'cfn-deploy-'));
-  const files = {
-    dir,
-    output: join(dir, 'output'),
-    summary: join(dir, 'summary.md'),
-    template: join(dir, 'template.yml'),
-  };
+  const shared = createSharedStepFiles('cfn-deploy');
+  const files = { ...shared, template: `${shared.dir}/template.yml` };
   writeFileSync(files.template, 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n');
   return files;
 }
 
 /** Resets the step's files and environment, then sets `INPUT_*` by name the way the runner does. */
 export function prepareStep(files: StepFiles, inputs: Record<string, string>): void {
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  core.summary.emptyBuffer();
-  process.env.GITHUB_OUTPUT = files.output;
-  process.env.GITHUB_STEP_SUMMARY = files.summary;
-  process.env.AWS_REGION = 'eu-west-1';
-  for (const name of INPUT_NAMES) delete process.env[`INPUT_${name.toUpperCase()}`];
-  for (const [name, value] of Object.entries({ template: files.template, ...inputs })) {
-    process.env[`INPUT_${name.toUpperCase()}`] = value;
-  }
-  process.exitCode = undefined;
+  prepareSharedStep({ files, inputNames: INPUT_NAMES, inputs: { template: files.template, ...inputs } });
 }
 
-/** Parses the GITHUB_OUTPUT file (`name<<delimiter` blocks) into a record. */
+/** Parses the GITHUB_OUTPUT file into a record. */
 export function readStepOutputs(files: StepFiles): Record<string, string> {
-  const text = readFileSync(files.output, 'utf8');
-  const outputs: Record<string, string> = {};
-  const pattern = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1] ?? ''] = match[3] ?? '';
-  return outputs;
-}
-
-// Captured before any test fakes timers: real I/O (template, summary file) needs real ticks.
-const realSetImmediate = globalThis.setImmediate;
-
-/**
- * Runs `promise` to the end under fake timers: jumps to the next timer only when one is pending
- * (the action is sleeping between polls), otherwise lets real I/O progress. Bounded in steps.
- */
-export async function settle<T>(promise: Promise<T>, maxSteps = 100_000): Promise<T> {
-  let done = false;
-  const tracked = promise.finally(() => {
-    done = true;
-  });
-  for (let i = 0; i < maxSteps && !done; i += 1) {
-    if (vi.getTimerCount() > 0) await vi.advanceTimersToNextTimerAsync();
-    else await new Promise((resolve) => realSetImmediate(resolve));
-  }
-  return tracked;
+  return readOutputFile(files.output);
 }
 
 /** The SDK's error for a stack that does not exist. */
@@ -119,14 +84,4 @@ export function event(logicalId: string, status: string, extra: Partial<StackEve
     ResourceStatus: status as StackEvent['ResourceStatus'],
     ...extra,
   } as StackEvent;
-}
-
-/** Everything written to stdout while `fn` runs (the step log). */
-export function captureLog(): { text: () => string; restore: () => void } {
-  let text = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    return true;
-  });
-  return { text: () => text, restore: () => spy.mockRestore() };
 }

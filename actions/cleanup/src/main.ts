@@ -20,7 +20,8 @@ import { deleteImages } from './ecr.js';
 import { deleteServices, deleteTaskDefinitions } from './ecs.js';
 import { type CleanupInput, readCleanupInput } from './inputs.js';
 import { type PlanRow, planRows } from './plan.js';
-import { deleteChangeSets, deleteStack } from './stacks.js';
+import { summarizeFailure, summarizeSuccess } from './report.js';
+import { deleteChangeSets, deleteStack, formatFailure, StackDeleteFailedError } from './stacks.js';
 
 const POLL_INTERVAL_MS = 5_000;
 
@@ -62,7 +63,13 @@ async function cleanup(): Promise<void> {
     emptyText: 'Nothing to delete: the environment is already clean.',
   });
   try {
-    if (!input['dry-run']) await execute(ctx, plan, input);
+    if (!input['dry-run']) {
+      await execute(ctx, plan, input);
+      summarizeSuccess({ environment: input.environment, region, plan, keepData: input['keep-data'] });
+    }
+  } catch (err) {
+    summarizeFailure(err, region);
+    throw err;
   } finally {
     await writeSummary();
   }
@@ -105,10 +112,7 @@ async function removeStack(
     }
   }
   if (!result.deleted) {
-    const reasons = result.failures.map((f) => `  - ${f.text}`).join('\n') || '  (no failed resource reported)';
-    for (const failure of result.failures) core.error(`${stack.name}: ${failure.text}`);
-    throw new Error(
-      `Stack ${stack.name} ended in DELETE_FAILED:\n${reasons}\nFix or remove those resources, then rerun the cleanup (it picks up where it stopped).`,
-    );
+    for (const failure of result.failures) core.error(`${stack.name}: ${formatFailure(failure)}`);
+    throw new StackDeleteFailedError(stack, result.failures);
   }
 }

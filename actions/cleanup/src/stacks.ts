@@ -17,11 +17,39 @@ export async function deleteChangeSets(ctx: CleanupContext, changeSets: CleanupP
   }
 }
 
+/** A resource CloudFormation could not delete, from the stack's DELETE_FAILED event. */
+export interface DeleteFailure {
+  logicalId: string;
+  type: string;
+  reason: string;
+}
+
 /** How one DeleteStack ended. */
 export interface StackDeleteResult {
   deleted: boolean;
-  /** `LogicalId (Type): reason` of each resource that failed to delete. */
-  failures: { logicalId: string; text: string }[];
+  /** Each resource that failed to delete in this attempt. */
+  failures: DeleteFailure[];
+}
+
+/** A stack that ended DELETE_FAILED; carries the failed resources for the log and the summary. */
+export class StackDeleteFailedError extends Error {
+  override name = 'StackDeleteFailedError';
+  readonly target: StackTarget;
+  readonly failures: DeleteFailure[];
+
+  constructor(stack: StackTarget, failures: DeleteFailure[]) {
+    const reasons = failures.map((f) => `  - ${formatFailure(f)}`).join('\n') || '  (no failed resource reported)';
+    super(
+      `Stack ${stack.name} ended in DELETE_FAILED:\n${reasons}\nFix or remove those resources, then rerun the cleanup (it picks up where it stopped).`,
+    );
+    this.target = stack;
+    this.failures = failures;
+  }
+}
+
+/** `LogicalId (Type): reason`. */
+export function formatFailure(failure: DeleteFailure): string {
+  return `${failure.logicalId} (${failure.type}): ${failure.reason}`;
 }
 
 /**
@@ -40,7 +68,6 @@ export async function deleteStack(
     stack.terminationProtection = false;
     core.info(`Turned termination protection of ${stack.name} off.`);
   }
-  const startedAt = new Date();
   try {
     const retain = retainResources.length ? { RetainResources: retainResources } : {};
     await ctx.cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain }));
@@ -65,27 +92,35 @@ export async function deleteStack(
     core.info(`Deleted stack ${stack.name}.`);
     return { deleted: true, failures: [] };
   }
-  return { deleted: false, failures: await deleteFailures(ctx, stack.id, startedAt) };
+  return { deleted: false, failures: await deleteFailures(ctx, stack.id) };
 }
 
-// The newest page of events holds this attempt's DELETE_FAILED resources.
-async function deleteFailures(
-  ctx: CleanupContext,
-  stackId: string,
-  since: Date,
-): Promise<StackDeleteResult['failures']> {
-  const { StackEvents } = await ctx.cfn.send(new DescribeStackEventsCommand({ StackName: stackId }));
+const MAX_EVENT_PAGES = 10;
+
+/**
+ * The DELETE_FAILED resources of the latest delete attempt: events newest first, back to the stack's
+ * own DELETE_IN_PROGRESS event that started it (not by the runner's clock, which may be skewed).
+ */
+async function deleteFailures(ctx: CleanupContext, stackId: string): Promise<DeleteFailure[]> {
+  const failures: DeleteFailure[] = [];
   const seen = new Set<string>();
-  const failures: StackDeleteResult['failures'] = [];
-  for (const event of StackEvents ?? []) {
-    if (event.Timestamp && event.Timestamp < since) break;
-    const id = event.LogicalResourceId ?? '?';
-    if (event.ResourceStatus !== 'DELETE_FAILED' || event.PhysicalResourceId === stackId || seen.has(id)) continue;
-    seen.add(id);
-    failures.push({
-      logicalId: id,
-      text: `${id} (${event.ResourceType}): ${event.ResourceStatusReason ?? 'no reason'}`,
-    });
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_EVENT_PAGES; page += 1) {
+    const result = await ctx.cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
+    for (const event of result.StackEvents ?? []) {
+      const isStack = event.PhysicalResourceId === stackId;
+      if (isStack && event.ResourceStatus === 'DELETE_IN_PROGRESS') return failures;
+      const id = event.LogicalResourceId ?? '?';
+      if (isStack || event.ResourceStatus !== 'DELETE_FAILED' || seen.has(id)) continue;
+      seen.add(id);
+      failures.push({
+        logicalId: id,
+        type: event.ResourceType ?? '?',
+        reason: event.ResourceStatusReason ?? 'no reason given',
+      });
+    }
+    nextToken = result.NextToken;
+    if (!nextToken) break;
   }
   return failures;
 }

@@ -1,0 +1,242 @@
+import {
+  CloudFormationClient,
+  DeleteStackCommand,
+  type DeleteStackCommandInput,
+  DescribeStackEventsCommand,
+  type DescribeStackEventsCommandInput,
+  DescribeStacksCommand,
+  type DescribeStacksCommandInput,
+  ListChangeSetsCommand,
+  ListStackResourcesCommand,
+  type ListStackResourcesCommandInput,
+  ListStacksCommand,
+  type ResourceStatus,
+  type StackEvent,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import {
+  DescribeTableCommand,
+  type DescribeTableCommandInput,
+  DynamoDBClient,
+  UpdateTableCommand,
+  type UpdateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient, ListServicesCommand, ListTaskDefinitionFamiliesCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+
+/*
+ * A scripted account for the cleanup's stack phase, modelled on the CloudFormation and DynamoDB API
+ * references (moto has neither DELETE_FAILED nor RetainResources): DeleteStack deletes each resource
+ * unless it is retained, blocked, or a table with deletion protection on; a stack with a failed
+ * resource ends DELETE_FAILED; RetainResources is refused unless the stack is DELETE_FAILED.
+ */
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+// What CloudFormation reports when DeleteTable hits a protected table.
+export const PROTECTED_TABLE_REASON =
+  'Resource handler returned message: "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first. (Service: DynamoDb, Status Code: 400, Request ID: 5S1Q7K0V8EXAMPLE)" (RequestToken: 0c5e4bd8-example, HandlerErrorCode: InvalidRequest)';
+
+/** One resource of a fake stack. */
+export interface FakeResource {
+  logicalId: string;
+  type: string;
+  physicalId: string;
+  status?: ResourceStatus;
+  /** When set, deleting this resource fails with this reason (a non-empty bucket, a VPC in use). */
+  blockedBy?: string;
+}
+
+/** One fake stack; `events` are oldest first. */
+export interface FakeStack {
+  name: string;
+  id: string;
+  status: StackStatus;
+  outputs: Record<string, string>;
+  resources: FakeResource[];
+  events: StackEvent[];
+  /** Statuses DescribeStacks still reports before the current operation's final one. */
+  pending: StackStatus[];
+  final: StackStatus;
+}
+
+/** The DynamoDB table of the environment. */
+export interface FakeTable {
+  name: string;
+  exists: boolean;
+  deletionProtection: boolean;
+}
+
+let clock = 0;
+
+/** A stack in CREATE_COMPLETE with the given resources. */
+export function fakeStack(options: {
+  name: string;
+  outputs?: Record<string, string>;
+  resources: FakeResource[];
+  events?: StackEvent[];
+}): FakeStack {
+  clock += 1;
+  return {
+    name: options.name,
+    id: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${options.name}/0b1c2d3e-0000-4000-8000-${String(clock).padStart(12, '0')}`,
+    status: 'CREATE_COMPLETE',
+    outputs: options.outputs ?? {},
+    resources: options.resources.map((r) => ({ status: 'CREATE_COMPLETE', ...r })),
+    events: options.events ?? [],
+    pending: [],
+    final: 'CREATE_COMPLETE',
+  };
+}
+
+/** A StackEvent (API reference shape), timestamped in order. */
+export function stackEvent(
+  stack: Pick<FakeStack, 'name' | 'id'>,
+  resource: { logicalId: string; type: string; physicalId: string },
+  status: ResourceStatus,
+  reason?: string,
+): StackEvent {
+  clock += 1;
+  return {
+    StackId: stack.id,
+    StackName: stack.name,
+    EventId: `${resource.logicalId}-${status}-${clock}`,
+    LogicalResourceId: resource.logicalId,
+    PhysicalResourceId: resource.physicalId,
+    ResourceType: resource.type,
+    Timestamp: new Date(Date.UTC(2026, 0, 1) + clock * 1000),
+    ResourceStatus: status,
+    ...(reason ? { ResourceStatusReason: reason } : {}),
+  };
+}
+
+function validationError(message: string): Error {
+  return Object.assign(new Error(message), { name: 'ValidationError' });
+}
+
+/** Mocks the four clients the cleanup uses with the fake account; `calls` lists writes in order. */
+export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) {
+  const { stacks, table } = options;
+  const calls: string[] = [];
+  const cfn = mockClient(CloudFormationClient);
+  const ecs = mockClient(ECSClient);
+  const ecr = mockClient(ECRClient);
+  const dynamodb = mockClient(DynamoDBClient);
+  const find = (nameOrId: string | undefined) =>
+    stacks.find((s) => s.id === nameOrId || (s.name === nameOrId && s.status !== 'DELETE_COMPLETE'));
+
+  cfn.on(ListStacksCommand).callsFake(async () => ({
+    StackSummaries: stacks.map((s) => ({
+      StackId: s.id,
+      StackName: s.name,
+      StackStatus: s.status,
+      CreationTime: new Date(0),
+    })),
+  }));
+  cfn.on(DescribeStacksCommand).callsFake(async (input: DescribeStacksCommandInput) => {
+    const stack = find(input.StackName);
+    if (!stack) throw validationError(`Stack with id ${input.StackName} does not exist`);
+    const status = stack.pending.shift() ?? stack.final;
+    stack.status = status;
+    return {
+      Stacks: [
+        {
+          StackId: stack.id,
+          StackName: stack.name,
+          StackStatus: status,
+          CreationTime: new Date(0),
+          EnableTerminationProtection: false,
+          Outputs: Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        },
+      ],
+    };
+  });
+  cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
+  cfn.on(DeleteStackCommand).callsFake(async (input: DeleteStackCommandInput) => {
+    const stack = find(input.StackName);
+    if (!stack) return {};
+    const retain = input.RetainResources ?? [];
+    calls.push(`DeleteStack ${stack.name}${retain.length ? ` RetainResources=${retain.join(',')}` : ''}`);
+    if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
+      throw validationError(
+        `Invalid operation on stack [${stack.id}]. RetainResources can only be specified when the stack is in the DELETE_FAILED state`,
+      );
+    }
+    deleteResources(stack, retain, table);
+    return {};
+  });
+  cfn.on(DescribeStackEventsCommand).callsFake(async (input: DescribeStackEventsCommandInput) => ({
+    StackEvents: [...(find(input.StackName)?.events ?? [])].reverse(),
+  }));
+  cfn.on(ListStackResourcesCommand).callsFake(async (input: ListStackResourcesCommandInput) => ({
+    StackResourceSummaries: (find(input.StackName)?.resources ?? []).map((r) => ({
+      LogicalResourceId: r.logicalId,
+      PhysicalResourceId: r.physicalId,
+      ResourceType: r.type,
+      ResourceStatus: r.status,
+      LastUpdatedTimestamp: new Date(0),
+    })),
+  }));
+
+  dynamodb.on(DescribeTableCommand).callsFake(async (input: DescribeTableCommandInput) => {
+    if (!table.exists || input.TableName !== table.name) {
+      throw Object.assign(new Error(`Requested resource not found: Table: ${input.TableName} not found`), {
+        name: 'ResourceNotFoundException',
+      });
+    }
+    return {
+      Table: { TableName: table.name, TableStatus: 'ACTIVE', DeletionProtectionEnabled: table.deletionProtection },
+    };
+  });
+  dynamodb.on(UpdateTableCommand).callsFake(async (input: UpdateTableCommandInput) => {
+    calls.push(`UpdateTable ${input.TableName} DeletionProtectionEnabled=${input.DeletionProtectionEnabled}`);
+    if (input.DeletionProtectionEnabled !== undefined) table.deletionProtection = input.DeletionProtectionEnabled;
+    return { TableDescription: { TableName: table.name, TableStatus: 'ACTIVE' } };
+  });
+
+  ecs.on(ListServicesCommand).resolves({ serviceArns: [] });
+  ecs.on(ListTaskDefinitionFamiliesCommand).resolves({ families: [] });
+
+  return { cfn, ecs, ecr, dynamodb, calls, stacks, table };
+}
+
+// One DeleteStack: the resources newest first (reverse creation order), each deleted, skipped or failed.
+function deleteResources(stack: FakeStack, retain: string[], table: FakeTable): void {
+  const self = { logicalId: stack.name, type: 'AWS::CloudFormation::Stack', physicalId: stack.id };
+  stack.events.push(stackEvent(stack, self, 'DELETE_IN_PROGRESS', 'User Initiated'));
+  let failed = false;
+  for (const resource of [...stack.resources].reverse()) {
+    if (resource.status === 'DELETE_COMPLETE' || resource.status === 'DELETE_SKIPPED') continue;
+    if (retain.includes(resource.logicalId)) {
+      resource.status = 'DELETE_SKIPPED';
+      stack.events.push(stackEvent(stack, resource, 'DELETE_SKIPPED'));
+      continue;
+    }
+    const isTable = resource.type === 'AWS::DynamoDB::Table' && resource.physicalId === table.name;
+    const reason = isTable && table.deletionProtection ? PROTECTED_TABLE_REASON : resource.blockedBy;
+    stack.events.push(stackEvent(stack, resource, 'DELETE_IN_PROGRESS'));
+    if (reason) {
+      failed = true;
+      resource.status = 'DELETE_FAILED';
+      stack.events.push(stackEvent(stack, resource, 'DELETE_FAILED', reason));
+      continue;
+    }
+    if (isTable) table.exists = false;
+    resource.status = 'DELETE_COMPLETE';
+    stack.events.push(stackEvent(stack, resource, 'DELETE_COMPLETE'));
+  }
+  const failedIds = stack.resources.filter((r) => r.status === 'DELETE_FAILED').map((r) => r.logicalId);
+  const final: StackStatus = failed ? 'DELETE_FAILED' : 'DELETE_COMPLETE';
+  stack.events.push(
+    stackEvent(
+      stack,
+      self,
+      final,
+      failed ? `The following resource(s) failed to delete: [${failedIds.join(', ')}]. ` : undefined,
+    ),
+  );
+  stack.status = 'DELETE_IN_PROGRESS';
+  stack.pending = ['DELETE_IN_PROGRESS'];
+  stack.final = final;
+}
