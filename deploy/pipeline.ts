@@ -30,7 +30,8 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const configPath = join(repoRoot, 'deploy', 'config.yml');
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function expectNumber(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -89,7 +90,10 @@ export function loadDeployConfig(path: string = configPath): DeployConfig {
       },
       canary: {
         canaryPercent: expectNumber(canary.canaryPercent, 'strategies.canary.canaryPercent'),
-        canaryBakeTimeInMinutes: expectNumber(canary.canaryBakeTimeInMinutes, 'strategies.canary.canaryBakeTimeInMinutes'),
+        canaryBakeTimeInMinutes: expectNumber(
+          canary.canaryBakeTimeInMinutes,
+          'strategies.canary.canaryBakeTimeInMinutes',
+        ),
       },
     },
   };

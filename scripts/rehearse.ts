@@ -1,0 +1,29 @@
+// `npm run rehearse`: the deploy workflow's sequence against a fresh local moto server, with the
+// real action bundles run as the runner runs them, then cleanup twice. Prints every step's job
+// summary and exits non-zero when a step fails or the run strays from deploy.yml's sequence.
+import { rehearse } from './rehearse/rehearse.js';
+import { summaryAsText } from './rehearse/summary-text.js';
+
+const started = Date.now();
+try {
+  const result = await rehearse({ log: (line) => console.log(line) });
+  console.log('\n== job summaries');
+  for (const step of result.runner.steps) {
+    console.log(`\n--- [${step.pass}] ${step.job} › ${step.title} (${step.action}, exit ${step.run.code})`);
+    console.log(summaryAsText(step.run.summary) || '(no summary)');
+  }
+  console.log('\n== notes');
+  for (const note of result.notes) console.log(`- ${note}`);
+  if (result.mismatches.length > 0) {
+    console.error(`\nRehearsal strayed from the workflows:\n${result.mismatches.map((m) => `- ${m}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(
+      `\nRehearsal passed: ${result.runner.steps.length} action runs in ${seconds} s; the second cleanup deleted nothing.`,
+    );
+  }
+} catch (error) {
+  console.error(`\nRehearsal failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
