@@ -12,6 +12,7 @@ import {
   paginateListTaskDefinitionFamilies,
   paginateListTaskDefinitions,
 } from '@aws-sdk/client-ecs';
+import { outputsOf } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
 
 const LIVE_STATUSES: StackStatus[] = [
@@ -90,7 +91,7 @@ async function findStacks(ctx: CleanupContext, options: DiscoverOptions): Promis
       name,
       id: stack.StackId,
       terminationProtection: Boolean(stack.EnableTerminationProtection),
-      outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+      outputs: outputsOf(stack),
     });
   }
   return targets;

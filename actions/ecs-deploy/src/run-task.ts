@@ -6,8 +6,8 @@ import {
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import type { JsonObject } from '../../render-task-definition/src/document.js';
 import { errorMessage } from '../../shared/src/errors.js';
+import type { JsonObject } from '../../shared/src/json.js';
 import { waitUntil } from '../../shared/src/wait.js';
 import type { DeployContext } from './context.js';
 import { parseCommand } from './inputs.js';

@@ -7,7 +7,7 @@ import {
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { JsonObject } from '../../render-task-definition/src/document.js';
+import type { JsonObject } from '../../shared/src/json.js';
 import type { DeployContext } from './context.js';
 import { planServiceUpdate } from './service-definition.js';
 

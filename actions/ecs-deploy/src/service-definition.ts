@@ -1,9 +1,10 @@
 import type { Service } from '@aws-sdk/client-ecs';
-import { canonical } from '../../render-task-definition/src/diff.js';
-import { isObject, type JsonObject, readDocument } from '../../render-task-definition/src/document.js';
-import { resolvePlaceholders } from '../../render-task-definition/src/placeholders.js';
+import { canonical } from '../../shared/src/canonical.js';
+import { readDocument } from '../../shared/src/document.js';
+import { isObject, type JsonObject } from '../../shared/src/json.js';
+import { resolvePlaceholders } from '../../shared/src/placeholders.js';
+import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
 import type { DeployContext } from './context.js';
-import { readStackOutputsWith } from './stack-outputs.js';
 
 /** Fields of CreateServiceRequest a service definition file may hold. */
 const CREATE_FIELDS = new Set([
@@ -84,7 +85,7 @@ export async function readServiceDefinition(context: DeployContext): Promise<Jso
     document,
     stackAliases: context.inputs.stacks,
     env: process.env,
-    stackOutputs: readStackOutputsWith(context.region),
+    stackOutputs: stackOutputsReader({ region: context.region }),
   });
   for (const key of FROM_INPUTS) delete resolved[key];
   return resolved;

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ecsServiceUrl, ecsTaskDefinitionUrl } from '../../shared/src/console-links.js';
+import { ecsServiceUrl, ecsTaskDefinitionUrl, ecsTaskUrl } from '../../shared/src/console-links.js';
 import { formatDuration } from '../../shared/src/parse.js';
 import { addSummaryLink, addSummaryTable, writeSummary } from '../../shared/src/summary.js';
 import type { DeployContext } from './context.js';
@@ -16,12 +16,6 @@ export interface DeployReport {
   taskArn?: string;
   exitCode?: number;
   error?: string;
-}
-
-/** The ECS console page of a task (its containers, exit codes and logs). */
-export function ecsTaskUrl(options: { region: string; cluster: string; taskArn: string }): string {
-  const id = options.taskArn.split('/').pop() ?? '';
-  return `https://${options.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(options.cluster)}/tasks/${id}/configuration?region=${options.region}`;
 }
 
 /** Writes the job summary: facts table, console links, and the timeline (time, event). */

@@ -3,11 +3,11 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { readDocument } from '../../render-task-definition/src/document.js';
-import { resolvePlaceholders } from '../../render-task-definition/src/placeholders.js';
-import { toRegisterShape } from '../../render-task-definition/src/task-definition-fields.js';
+import { readDocument } from '../../shared/src/document.js';
+import { resolvePlaceholders } from '../../shared/src/placeholders.js';
+import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
+import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
 import type { DeployContext } from './context.js';
-import { readStackOutputsWith } from './stack-outputs.js';
 
 /** An ARN, or `family:revision`: a revision that already exists and is used as is. */
 const EXISTING = /^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[A-Za-z0-9_-]+:\d+$/;
@@ -55,7 +55,7 @@ export async function prepareTaskDefinition(context: DeployContext): Promise<Tas
     document: definition,
     stackAliases: inputs.stacks,
     env: process.env,
-    stackOutputs: readStackOutputsWith(context.region),
+    stackOutputs: stackOutputsReader({ region: context.region }),
   });
   // The document went through the RegisterTaskDefinition field allow-list; ECS validates the values.
   const response = await ecs.send(

@@ -4,7 +4,7 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from './support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/run-bundle.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mysfits/monolith@sha256:0123456789abcdef';
@@ -44,7 +44,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         images: `monolith=${IMAGE}`,
       },
     });
-    expect(result.code, result.stdout).toBe(0);
+    expect(result.code, result.log).toBe(0);
     rendered = result.outputs['task-definition'] ?? '';
     const definition = JSON.parse(readFileSync(rendered, 'utf8'));
     expect(definition.containerDefinitions[0].image).toBe(IMAGE);
@@ -67,7 +67,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         timeout: '30s',
       },
     });
-    expect(result.code, result.stdout).toBe(0);
+    expect(result.code, result.log).toBe(0);
     taskDefinitionArn = result.outputs['task-definition-arn'] ?? '';
     expect(taskDefinitionArn).toMatch(/task-definition\/mysfits-test-monolith:1$/);
     expect(result.outputs.status).toBe('COMPLETED');
@@ -85,8 +85,8 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         images: `monolith=${IMAGE}`,
       },
     });
-    expect(result.code, result.stdout).toBe(0);
-    expect(result.outputs.changed, result.stdout).toBe('false');
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs.changed, result.log).toBe('false');
     expect(result.summary).toContain('<td>Changes</td><td>none</td>');
     expect(result.summary).toContain('mysfits-test-monolith:1');
   });
@@ -108,7 +108,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         timeout: '30s',
       },
     });
-    expect(result.code, result.stdout).toBe(0);
+    expect(result.code, result.log).toBe(0);
     expect(result.outputs.status).toBe('COMPLETED');
     expect(result.summary).toMatch(/Updated service monolith \(ROLLING\): same task definition; changed desiredCount/);
     const ecs = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
@@ -133,7 +133,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         timeout: '30s',
       },
     });
-    expect(result.code, result.stdout).toBe(0);
+    expect(result.code, result.log).toBe(0);
     expect(result.outputs).toMatchObject({ status: 'STOPPED', 'exit-code': '0' });
     expect(result.outputs['task-arn']).toMatch(/:task\//);
     // The summary HTML-escapes the quotes of the JSON command.

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './document.js';
+import { isObject, type JsonObject } from '../../shared/src/json.js';
 
 /** The container definitions of a task definition, checked to be objects with a name. */
 export function containerDefinitions(definition: JsonObject): JsonObject[] {

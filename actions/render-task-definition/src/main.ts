@@ -2,18 +2,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { awsClientConfig, resolveRegion } from '../../shared/src/aws.js';
+import { readDocument } from '../../shared/src/document.js';
 import { runAction } from '../../shared/src/errors.js';
-import { readLiveRevision, readStackOutputs } from './aws.js';
+import { resolvePlaceholders } from '../../shared/src/placeholders.js';
+import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
+import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
 import { applyImages, mergeNamedValues } from './containers.js';
 import { diffText, lineDiff } from './diff.js';
-import { readDocument } from './document.js';
 import { readRenderInputs } from './inputs.js';
-import { resolvePlaceholders } from './placeholders.js';
+import { readLiveRevision } from './live-revision.js';
 import { writeRenderSummary } from './summary.js';
-import { toRegisterShape } from './task-definition-fields.js';
 import { validateTaskDefinition } from './validate.js';
 
 async function render(): Promise<void> {
@@ -30,16 +30,11 @@ async function render(): Promise<void> {
   });
 
   const placeholders = await core.group('Resolve placeholders', async () => {
-    let cloudFormation: CloudFormationClient | undefined;
     const result = await resolvePlaceholders({
       document: raw,
       stackAliases: inputs.stacks,
       env: process.env,
-      stackOutputs: (stackName) => {
-        cloudFormation ??= new CloudFormationClient(config);
-        core.info(`Reading outputs of stack ${stackName}`);
-        return readStackOutputs(cloudFormation, stackName);
-      },
+      stackOutputs: stackOutputsReader({ region }),
     });
     for (const [text, value] of result.resolved) core.info(`${text} → ${value}`);
     if (result.resolved.size === 0) core.info('No placeholders in the file.');

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { ecsTaskDefinitionUrl } from '../../shared/src/console-links.js';
+import type { JsonObject } from '../../shared/src/json.js';
 import { addSummaryLink, addSummaryTable, escapeHtml, writeSummary } from '../../shared/src/summary.js';
-import type { LiveRevision } from './aws.js';
 import { containerDefinitions } from './containers.js';
-import type { JsonObject } from './document.js';
+import type { LiveRevision } from './live-revision.js';
 
 /** What the summary reports about one render. */
 export interface RenderReport {

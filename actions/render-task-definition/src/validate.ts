@@ -1,5 +1,5 @@
+import { isObject, type JsonObject } from '../../shared/src/json.js';
 import { containerDefinitions } from './containers.js';
-import { isObject, type JsonObject } from './document.js';
 
 /** Memory (MiB) allowed for each Fargate task cpu (units), from the AWS task-size table. */
 const FARGATE_SIZES: ReadonlyArray<{ cpu: number; from: number; to: number; step: number }> = [

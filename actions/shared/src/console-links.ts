@@ -14,6 +14,13 @@ export function ecsServiceUrl(options: { region: string; cluster: string; servic
   return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(service)}/health?region=${region}`;
 }
 
+/** An ECS task page (containers, exit codes, stopped reason, logs); the task id is the ARN's last part. */
+export function ecsTaskUrl(options: { region: string; cluster: string; taskArn: string }): string {
+  const { region, cluster } = options;
+  const id = options.taskArn.split('/').pop() ?? '';
+  return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(cluster)}/tasks/${encodeURIComponent(id)}/configuration?region=${region}`;
+}
+
 /** An ECS task definition revision page; `family:revision` or just `family`. */
 export function ecsTaskDefinitionUrl(options: { region: string; family: string; revision?: number }): string {
   const path = options.revision === undefined ? options.family : `${options.family}/${options.revision}`;

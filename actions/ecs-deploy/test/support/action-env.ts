@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readStepOutputs } from '../../../shared/test/support/step.js';
 
 /**
  * The runner's side of an action run, in-process: INPUT_* variables by name, and GITHUB_OUTPUT /
@@ -36,19 +37,10 @@ export class ActionEnv {
   }
 
   outputs(): Record<string, string> {
-    return parseOutputs(readFileSync(this.outputFile, 'utf8'));
+    return readStepOutputs(this.outputFile);
   }
 
   summary(): string {
     return readFileSync(this.summaryFile, 'utf8');
   }
-}
-
-/** Parses the GITHUB_OUTPUT file format (`name<<delimiter\nvalue\ndelimiter`). */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[match[1] ?? ''] = match[3] ?? '';
-  }
-  return outputs;
 }

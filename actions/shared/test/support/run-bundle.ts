@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readStepOutputs } from './step.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** What one run of a built action bundle produced. */
 export interface BundleRun {
@@ -13,8 +16,10 @@ export interface BundleRun {
 }
 
 /**
- * Runs `actions/<name>/dist/index.js` as the runner does: `node dist/index.js` with `INPUT_*`
- * variables by name, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at fresh temp files.
+ * Runs `actions/<name>/dist/index.js` as the runner does: `node dist/index.js` from the repository
+ * root with `INPUT_*` variables by name, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at fresh temp
+ * files and RUNNER_TEMP at a fresh directory. Only PATH and `env` are passed on, so nothing of the
+ * test process (its AWS profile, an INPUT_* left behind) leaks into the step.
  */
 export async function runBundle(options: {
   action: string;
@@ -22,7 +27,8 @@ export async function runBundle(options: {
   env: Record<string, string>;
   timeoutMs?: number;
 }): Promise<BundleRun> {
-  const bundle = fileURLToPath(new URL(`../../../${options.action}/dist/index.js`, import.meta.url));
+  const bundle = join(root, 'actions', options.action, 'dist', 'index.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'node scripts/build.mjs actions' first`);
   const dir = mkdtempSync(join(tmpdir(), `${options.action}-run-`));
   const output = join(dir, 'output');
   const summary = join(dir, 'summary.md');
@@ -33,22 +39,20 @@ export async function runBundle(options: {
     HOME: dir,
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: dir,
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const { code, log } = await new Promise<{ code: number; log: string }>((resolve) => {
-    execFile(process.execPath, [bundle], { env, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {
-      const exit = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
-      resolve({ code: exit, log: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [bundle],
+      { env, cwd: root, timeout: options.timeoutMs ?? 60_000 },
+      (error, stdout, stderr) => {
+        const exit = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
+        resolve({ code: exit, log: `${stdout}${stderr}` });
+      },
+    );
   });
-  return { code, log, outputs: parseOutputs(readFileSync(output, 'utf8')), summary: readFileSync(summary, 'utf8') };
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[match[1] ?? ''] = match[3] ?? '';
-  }
-  return outputs;
+  return { code, log, outputs: readStepOutputs(output), summary: readFileSync(summary, 'utf8') };
 }

@@ -1,4 +1,4 @@
-import { isObject } from './document.js';
+import { isObject } from './json.js';
 
 /**
  * Placeholders: `${stack:<stack>:<OutputKey>}` (a CloudFormation stack output; <stack> is an alias

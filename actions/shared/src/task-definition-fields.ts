@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './document.js';
+import { isObject, type JsonObject } from './json.js';
 
 /** What RegisterTaskDefinition accepts (RegisterTaskDefinitionRequest, @aws-sdk/client-ecs). */
 export const REGISTER_FIELDS: ReadonlySet<string> = new Set([

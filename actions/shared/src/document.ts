@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-
-/** A parsed JSON/YAML object whose shape is checked later, field by field. */
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject, type JsonObject } from './json.js';
 
 /**
  * Reads a JSON or YAML file holding one object (a task or service definition).

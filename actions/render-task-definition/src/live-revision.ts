@@ -1,26 +1,6 @@
-import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import type { JsonObject } from './document.js';
-import { REGISTER_FIELDS } from './task-definition-fields.js';
-
-/**
- * The outputs of a stack as OutputKey → OutputValue, or undefined when the stack does not exist.
- * Other errors (access denied, throttling after retries) propagate.
- */
-export async function readStackOutputs(
-  cloudFormation: CloudFormationClient,
-  stackName: string,
-): Promise<Record<string, string> | undefined> {
-  try {
-    const response = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    const stack = response.Stacks?.[0];
-    if (!stack) return undefined;
-    return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  } catch (err) {
-    if (err instanceof Error && err.name === 'ValidationError' && /does not exist/.test(err.message)) return undefined;
-    throw err;
-  }
-}
+import type { JsonObject } from '../../shared/src/json.js';
+import { REGISTER_FIELDS } from '../../shared/src/task-definition-fields.js';
 
 export interface LiveRevision {
   arn: string;
