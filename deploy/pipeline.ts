@@ -5,7 +5,7 @@
 // The workflow runs this file with plain `node deploy/pipeline.ts <command>` (Node 24 strips the
 // types), so it imports nothing but `yaml` and Node built-ins and uses only erasable TypeScript.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -190,6 +190,17 @@ export function composeServiceDefinition(options: {
   return definition;
 }
 
+/** Every service's deploy/service.yml fitted to its strategy from the config. */
+export function serviceDefinitions(config: DeployConfig, strategyOverride?: Strategy): Record<string, Json> {
+  return Object.fromEntries(
+    Object.entries(config.services).map(([service, entry]) => {
+      const definition = parse(readFileSync(join(repoRoot, 'services', service, 'deploy', 'service.yml'), 'utf8'));
+      const strategy = strategyOverride ?? entry.strategy;
+      return [service, composeServiceDefinition({ definition, strategy, strategies: config.strategies })];
+    }),
+  );
+}
+
 function changedFilesSince(base: string): string[] | undefined {
   if (!/^[0-9a-f]{40}$/.test(base)) return undefined;
   try {
@@ -216,20 +227,11 @@ function main(argv: string[]): void {
     console.log(`scaling=${JSON.stringify(plan.scaling)}`);
     console.log(`infra=${plan.infra}`);
     console.log(`seed=${plan.seed}`);
-  } else if (command === 'service-definition') {
-    const [service = '', out = ''] = args;
-    const entry = config.services[service];
-    if (!entry || !out) {
-      throw new Error(
-        `usage: node deploy/pipeline.ts service-definition <${Object.keys(config.services).join('|')}> <output file>`,
-      );
-    }
-    const definition = parse(readFileSync(join(repoRoot, 'services', service, 'deploy', 'service.yml'), 'utf8'));
-    const composed = composeServiceDefinition({ definition, strategy: entry.strategy, strategies: config.strategies });
-    writeFileSync(out, `${JSON.stringify(composed, null, 2)}\n`);
-    console.log(`strategy=${entry.strategy}`);
+  } else if (command === 'service-definitions') {
+    // One JSON line for a job output: { "<service>": <CreateService input for its strategy> }.
+    console.log(`service-definitions=${JSON.stringify(serviceDefinitions(config))}`);
   } else {
-    throw new Error(`unknown command '${command ?? ''}': expected config, changes <base-sha> or service-definition`);
+    throw new Error(`unknown command '${command ?? ''}': expected config, changes <base-sha> or service-definitions`);
   }
 }
 

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { composeServiceDefinition, type DeployConfig, loadDeployConfig, repoRoot } from '../../deploy/pipeline.js';
+import { type DeployConfig, loadDeployConfig, repoRoot, serviceDefinitions } from '../../deploy/pipeline.js';
 import { startMoto } from '../../test/support/moto.js';
 import {
   applyVpcDnsHostnames,
@@ -104,12 +103,12 @@ async function render(ctx: PassContext, job: string, service: string, image: str
   });
 }
 
-/** `node deploy/pipeline.ts service-definition`, rehearsed in ROLLING (see the notes). */
+/** The changes job's `service-definitions` output, written to a file as the deploy job does. */
 function serviceDefinition(ctx: PassContext, service: string): string {
-  const definition = parse(readFileSync(file('services', service, 'deploy', 'service.yml'), 'utf8'));
-  const composed = composeServiceDefinition({ definition, strategy: 'ROLLING', strategies: ctx.config.strategies });
+  // Rehearsed in ROLLING whatever the config says (see the notes).
+  const definition = serviceDefinitions(ctx.config, 'ROLLING')[service];
   const out = join(ctx.workDir, `${ctx.pass}-${service}-service.json`);
-  writeFileSync(out, JSON.stringify(composed, null, 2));
+  writeFileSync(out, JSON.stringify(definition, null, 2));
   return out;
 }
 
