@@ -55,7 +55,7 @@ export function loadDeployConfig(path: string = configPath): DeployConfig {
   }
   const region = String(raw.region ?? '');
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new Error(`deploy/config.yml: expected region like eu-west-1, found '${region}'.`);
+    throw new Error(`deploy/config.yml: expected an AWS region name (letters, hyphens, a digit), found '${region}'.`);
   }
   const natGatewayCount = expectNumber(raw.natGatewayCount, 'natGatewayCount');
   if (![0, 1, 2].includes(natGatewayCount)) {

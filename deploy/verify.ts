@@ -1,5 +1,5 @@
 // The deploy workflow's verify job: smoke tests through the load balancer's public URL.
-//   node deploy/verify.ts https://mysfits-alb-123.us-east-1.elb.amazonaws.com
+//   node deploy/verify.ts "$PUBLIC_URL"   (the platform stack's PublicUrl output)
 // Runs with plain Node 24 (types stripped, no dependencies); writes a table to the job summary.
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

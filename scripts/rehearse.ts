@@ -20,7 +20,7 @@ try {
   } else {
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(
-      `\nRehearsal passed: ${result.runner.steps.length} action runs in ${seconds} s; the second cleanup deleted nothing.`,
+      `\nRehearsal passed: ${result.runner.steps.length} action runs in ${seconds} s; the last cleanup found nothing to delete.`,
     );
   }
 } catch (error) {
