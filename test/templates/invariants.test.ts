@@ -206,6 +206,12 @@ describe('platform.yml data and images', () => {
     expect(table.DeletionProtectionEnabled).toEqual({ 'Fn::If': ['IsTableDeletionProtected', true, false] });
   });
 
+  it('should retain the table when the stack is deleted or the table replaced', () => {
+    const table = platform.Resources.MysfitsTable as CfnResource & Record<string, unknown>;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
   it.each(['MonolithRepository', 'LikeRepository'])(
     'should scan %s on push, keep tags immutable and expire old images',
     (id) => {

@@ -37,6 +37,18 @@ export interface CleanupPlan {
   images: Record<string, string[]>;
   /** Change sets left on the stacks: stack id + change set id. */
   changeSets: { stackId: string; id: string; name: string }[];
-  /** The DynamoDB table from the platform stack's outputs, when it exists. */
-  table: { name: string; deletionProtection: boolean } | undefined;
+  /**
+   * The environment's DynamoDB table, when it exists: named by the platform stack's `TableName`
+   * output, or (no platform stack left) by platform.yml's naming, so a table kept by an earlier run
+   * or left by an interrupted one is still found.
+   */
+  table: TableTarget | undefined;
+}
+
+/** The DynamoDB table; platform.yml retains it (DeletionPolicy Retain) when its stack is deleted. */
+export interface TableTarget {
+  name: string;
+  deletionProtection: boolean;
+  /** The stack that still holds the table, or undefined when the table outlived its stack. */
+  stack: string | undefined;
 }

@@ -13,7 +13,7 @@ import {
   paginateListTaskDefinitions,
 } from '@aws-sdk/client-ecs';
 import { outputsOf } from '../../shared/src/index.js';
-import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
+import type { CleanupContext, CleanupPlan, StackTarget, TableTarget } from './context.js';
 
 const LIVE_STATUSES: StackStatus[] = [
   'CREATE_IN_PROGRESS',
@@ -49,8 +49,8 @@ export interface DiscoverOptions {
 /**
  * Looks up everything of one environment by listing, never by guessing ARNs: the stacks by name
  * (`<env>-scaling-*`, `<env>-platform`, `<env>-network`), the cluster, repositories and table from
- * the platform stack's outputs, services from the cluster, task-definition families from the services
- * and from `<env>-<name>` families. Read-only.
+ * the platform stack's outputs (the table by its name once that stack is gone), services from the
+ * cluster, task-definition families from the services and from `<env>-<name>` families. Read-only.
  */
 export async function discover(ctx: CleanupContext, options: DiscoverOptions): Promise<CleanupPlan> {
   const stacks = await findStacks(ctx, options);
@@ -67,8 +67,19 @@ export async function discover(ctx: CleanupContext, options: DiscoverOptions): P
     taskDefinitions: await findTaskDefinitions(ctx, options.environment, services.families),
     images: await findImages(ctx, repositories),
     changeSets: await findChangeSets(ctx, stacks),
-    table: platform?.outputs.TableName ? await findTable(ctx, platform.outputs.TableName) : undefined,
+    table: await findTable(ctx, {
+      name: platform?.outputs.TableName || tableName(options.environment),
+      stack: platform?.outputs.TableName ? platform.name : undefined,
+    }),
   };
+}
+
+/**
+ * The table platform.yml creates (`TableName: !Sub '${EnvironmentName}-mysfits'`). Needed once the
+ * platform stack is gone: the table outlives it (DeletionPolicy Retain) and has no other trace.
+ */
+export function tableName(environment: string): string {
+  return `${environment}-mysfits`;
 }
 
 async function findStacks(ctx: CleanupContext, options: DiscoverOptions): Promise<StackTarget[]> {
@@ -188,10 +199,13 @@ async function findChangeSets(ctx: CleanupContext, stacks: StackTarget[]): Promi
   return found;
 }
 
-async function findTable(ctx: CleanupContext, name: string): Promise<CleanupPlan['table']> {
+async function findTable(
+  ctx: CleanupContext,
+  table: Omit<TableTarget, 'deletionProtection'>,
+): Promise<CleanupPlan['table']> {
   try {
-    const { Table } = await ctx.dynamodb.send(new DescribeTableCommand({ TableName: name }));
-    return { name, deletionProtection: Boolean(Table?.DeletionProtectionEnabled) };
+    const { Table } = await ctx.dynamodb.send(new DescribeTableCommand({ TableName: table.name }));
+    return { ...table, deletionProtection: Boolean(Table?.DeletionProtectionEnabled) };
   } catch (err) {
     if (err instanceof Error && err.name === 'ResourceNotFoundException') return undefined;
     throw err;

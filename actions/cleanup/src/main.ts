@@ -13,8 +13,8 @@ import {
   startDeadline,
   writeSummary,
 } from '../../shared/src/index.js';
-import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
-import { setTableProtection, tableLogicalId } from './data.js';
+import type { CleanupContext, CleanupPlan, StackTarget, TableTarget } from './context.js';
+import { deleteTable, setTableProtection } from './data.js';
 import { discover } from './discover.js';
 import { deleteImages } from './ecr.js';
 import { deleteServices, deleteTaskDefinitions } from './ecs.js';
@@ -89,30 +89,28 @@ async function execute(ctx: CleanupContext, plan: CleanupPlan, input: CleanupInp
   }
   await core.group('Images', () => deleteImages(ctx, plan.images));
   await core.group('Change sets', () => deleteChangeSets(ctx, plan.changeSets));
-  for (const stack of plan.stacks) {
-    await core.group(`Stack ${stack.name}`, () => removeStack(ctx, plan, stack, input['keep-data']));
+  const { table } = plan;
+  const keepData = input['keep-data'];
+  if (table?.stack && keepData) {
+    // platform.yml retains the table, so deleting its stack leaves it alone. A stack deployed from an
+    // older template would delete it instead; with protection on, that deletion fails and the data stays.
+    await core.group(`Table ${table.name}`, () => setTableProtection(ctx, table, true));
   }
+  for (const stack of plan.stacks) {
+    const kept = keepData && table?.stack === stack.name ? table : undefined;
+    await core.group(`Stack ${stack.name}`, () => removeStack(ctx, stack, kept));
+  }
+  if (table && !keepData) await core.group(`Table ${table.name}`, () => deleteTable(ctx, table));
 }
 
-async function removeStack(
-  ctx: CleanupContext,
-  plan: CleanupPlan,
-  stack: StackTarget,
-  keepData: boolean,
-): Promise<void> {
-  const table = stack.outputs.TableName && plan.table?.name === stack.outputs.TableName ? plan.table : undefined;
-  if (table) await setTableProtection(ctx, table, keepData);
-  let result = await deleteStack(ctx, stack);
-  if (!result.deleted && table && keepData) {
-    // The protected table makes the delete fail on purpose; CloudFormation then accepts RetainResources.
-    const logicalId = await tableLogicalId(ctx, stack.id, table.name);
-    if (logicalId && result.failures.every((f) => f.logicalId === logicalId)) {
-      core.info(`Deleting ${stack.name} again, retaining table ${table.name} (keep-data is true).`);
-      result = await deleteStack(ctx, stack, [logicalId]);
-    }
-  }
-  if (!result.deleted) {
-    for (const failure of result.failures) core.error(`${stack.name}: ${formatFailure(failure)}`);
-    throw new StackDeleteFailedError(stack, result.failures);
-  }
+async function removeStack(ctx: CleanupContext, stack: StackTarget, keptTable: TableTarget | undefined): Promise<void> {
+  const result = await deleteStack(ctx, stack);
+  if (result.deleted) return;
+  for (const failure of result.failures) core.error(`${stack.name}: ${formatFailure(failure)}`);
+  const tableFailed = result.failures.some((f) => f.type === 'AWS::DynamoDB::Table');
+  const advice =
+    keptTable && tableFailed
+      ? `The stack tried to delete table ${keptTable.name} (keep-data is true; its deletion protection stopped it): the stack was deployed before platform.yml retained the table. Deploy the platform stack with the current platform.yml (DeletionPolicy Retain), then rerun the cleanup.`
+      : undefined;
+  throw new StackDeleteFailedError(stack, result.failures, advice);
 }

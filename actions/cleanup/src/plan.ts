@@ -7,7 +7,10 @@ export interface PlanRow {
   action: string;
 }
 
-/** Lists the plan in execution order, exactly what a run deletes (a dry run prints this and stops). */
+/**
+ * Lists the plan in execution order, exactly what a run deletes, and the table it keeps from its
+ * stack (a dry run prints this and stops).
+ */
 export function planRows(plan: CleanupPlan, keepData: boolean): PlanRow[] {
   const rows: PlanRow[] = [];
   const last = (arn: string) => arn.split('/').pop() ?? arn;
@@ -23,14 +26,14 @@ export function planRows(plan: CleanupPlan, keepData: boolean): PlanRow[] {
     const protection = stack.terminationProtection ? ' (termination protection off first)' : '';
     rows.push({ kind: 'Stack', name: stack.name, action: `delete${protection}` });
   }
-  if (plan.table) {
-    rows.push({
-      kind: 'DynamoDB table',
-      name: plan.table.name,
-      action: keepData
-        ? 'keep (retained when its stack is deleted)'
-        : `delete with its stack${plan.table.deletionProtection ? ' (deletion protection off first)' : ''}`,
-    });
+  const { table } = plan;
+  if (table && !keepData) {
+    const protection = table.deletionProtection ? ' (deletion protection off first)' : '';
+    rows.push({ kind: 'DynamoDB table', name: table.name, action: `delete after the stacks${protection}` });
+  } else if (table?.stack) {
+    // A table that already outlived its stack is not listed: keeping it again changes nothing.
+    const protection = table.deletionProtection ? '' : ', deletion protection on first';
+    rows.push({ kind: 'DynamoDB table', name: table.name, action: `keep (its stack retains it${protection})` });
   }
   return rows;
 }

@@ -10,18 +10,46 @@ import {
 import type { CleanupPlan } from './context.js';
 import { StackDeleteFailedError } from './stacks.js';
 
-/** Adds the outcome of a finished (not dry) run to the job summary, and where the kept table is. */
+/**
+ * Adds the outcome of a finished (not dry) run to the job summary. A kept table is also a notice in
+ * the log: it outlives the environment, and blocks creating the platform stack again under that name.
+ */
 export function summarizeSuccess(options: {
   environment: string;
   region: string;
   plan: CleanupPlan;
   keepData: boolean;
 }): void {
-  const { plan, region } = options;
-  const kept = options.keepData && plan.table ? plan.table.name : undefined;
-  const text = `✅ Environment ${options.environment} deleted.${kept ? ` Table ${kept} kept with deletion protection on (keep-data).` : ''}`;
-  core.summary.addRaw(`<p>${escapeHtml(text)}</p>`, true);
-  if (kept) addSummaryLink(`Open table ${kept} in the AWS console`, dynamoDbTableUrl({ region, table: kept }));
+  const { plan, region, environment } = options;
+  const table = plan.table?.name;
+  const protectedTable = Boolean(plan.table?.deletionProtection);
+  const done = `✅ Environment ${environment} deleted.`;
+  if (!table) {
+    core.summary.addRaw(`<p>${escapeHtml(done)}</p>`, true);
+    return;
+  }
+  if (!options.keepData) {
+    core.summary.addRaw(
+      `<p>${escapeHtml(`${done} Table ${table} deleted with its data (keep-data is false).`)}</p>`,
+      true,
+    );
+    return;
+  }
+  const note = keptTableNote({ environment, table, deletionProtection: protectedTable });
+  const url = dynamoDbTableUrl({ region, table });
+  core.notice(`${note} Console: ${url}`);
+  core.summary.addRaw(`<p>${escapeHtml(`${done} ${note}`)}</p>`, true);
+  addSummaryLink(`Open table ${table} in the AWS console`, url);
+}
+
+/** What a user must know about a table that outlived its environment. */
+function keptTableNote(options: { environment: string; table: string; deletionProtection: boolean }): string {
+  const protection = options.deletionProtection ? 'deletion protection on' : 'deletion protection off';
+  return (
+    `Table ${options.table} was kept with its data (keep-data is true; ${protection}). ` +
+    `It must be deleted — or imported into the new stack — before the platform stack of ${options.environment} can be created again under the same name; ` +
+    'cleanup with keep-data false deletes it.'
+  );
 }
 
 /**

@@ -37,10 +37,11 @@ export class StackDeleteFailedError extends Error {
   readonly target: StackTarget;
   readonly failures: DeleteFailure[];
 
-  constructor(stack: StackTarget, failures: DeleteFailure[]) {
+  /** `advice` replaces the generic "fix or remove those resources" when the cause is known. */
+  constructor(stack: StackTarget, failures: DeleteFailure[], advice?: string) {
     const reasons = failures.map((f) => `  - ${formatFailure(f)}`).join('\n') || '  (no failed resource reported)';
     super(
-      `Stack ${stack.name} ended in DELETE_FAILED:\n${reasons}\nFix or remove those resources, then rerun the cleanup (it picks up where it stopped).`,
+      `Stack ${stack.name} ended in DELETE_FAILED:\n${reasons}\n${advice ?? 'Fix or remove those resources, then rerun the cleanup (it picks up where it stopped).'}`,
     );
     this.target = stack;
     this.failures = failures;
@@ -56,11 +57,7 @@ export function formatFailure(failure: DeleteFailure): string {
  * Deletes one stack (termination protection turned off first: running cleanup with the confirmation
  * is the decision to delete) and waits until it is gone or DELETE_FAILED.
  */
-export async function deleteStack(
-  ctx: CleanupContext,
-  stack: StackTarget,
-  retainResources: string[] = [],
-): Promise<StackDeleteResult> {
+export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Promise<StackDeleteResult> {
   if (stack.terminationProtection) {
     await ctx.cfn.send(
       new UpdateTerminationProtectionCommand({ StackName: stack.id, EnableTerminationProtection: false }),
@@ -69,8 +66,7 @@ export async function deleteStack(
     core.info(`Turned termination protection of ${stack.name} off.`);
   }
   try {
-    const retain = retainResources.length ? { RetainResources: retainResources } : {};
-    await ctx.cfn.send(new DeleteStackCommand({ StackName: stack.id, ...retain }));
+    await ctx.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
   } catch (err) {
     throw new Error(
       `CloudFormation refused to delete stack ${stack.name}: ${err instanceof Error ? err.message : String(err)}. Rerun the cleanup once that is resolved.`,

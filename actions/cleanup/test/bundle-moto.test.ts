@@ -6,6 +6,7 @@ import {
   DescribeStacksCommand,
   ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, ListImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import {
   CreateServiceCommand,
@@ -90,7 +91,18 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const inputs = { environment: env, confirm: env, 'keep-data': 'false' };
+const inputs = { environment: env, confirm: env };
+const dropData = { ...inputs, 'keep-data': 'false' };
+
+async function tableExists(name: string): Promise<boolean> {
+  return new DynamoDBClient(config())
+    .send(new DescribeTableCommand({ TableName: name }))
+    .then(() => true)
+    .catch((err: Error) => {
+      if (err.name === 'ResourceNotFoundException') return false;
+      throw err;
+    });
+}
 
 describe('cleanup bundle against moto', () => {
   it('should refuse to run when confirm differs from the environment, touching nothing', async () => {
@@ -101,9 +113,9 @@ describe('cleanup bundle against moto', () => {
   });
 
   it('should list exactly what would go in a dry run and change nothing', async () => {
-    const run = await runBundle({ action: 'cleanup', inputs: { ...inputs, 'dry-run': 'true' }, env: moto.env });
+    const run = await runBundle({ action: 'cleanup', inputs: { ...dropData, 'dry-run': 'true' }, env: moto.env });
     expect(run.code, run.log).toBe(0);
-    const rows = JSON.parse(run.outputs.resources ?? '[]') as { kind: string; name: string }[];
+    const rows = JSON.parse(run.outputs.resources ?? '[]') as { kind: string; name: string; action: string }[];
     expect(rows.map((r) => `${r.kind} ${r.name}`)).toEqual([
       'ECS service monolith',
       `Task definition ${env}-monolith:1`,
@@ -113,6 +125,7 @@ describe('cleanup bundle against moto', () => {
       `Stack ${env}-network`,
       `DynamoDB table ${outputs.TableName}`,
     ]);
+    expect(rows.at(-1)?.action).toBe('delete after the stacks');
     expect(run.summary).toContain('dry run: nothing changed');
     const stacks = await new CloudFormationClient(config()).send(
       new DescribeStacksCommand({ StackName: `${env}-platform` }),
@@ -120,7 +133,9 @@ describe('cleanup bundle against moto', () => {
     expect(stacks.Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
   });
 
-  it('should delete services, task definitions, images and stacks, and a second run should be a clean no-op', async () => {
+  it('should delete services, task definitions, images and stacks but keep the table by default, then be a no-op', async () => {
+    // cleanup finds a table that outlived its stack by platform.yml's naming: the two must agree.
+    expect(outputs.TableName).toBe(`${env}-mysfits`);
     const ecs = new ECSClient(config());
     const first = await runBundle({ action: 'cleanup', inputs, env: moto.env });
     expect(Number(first.outputs.count)).toBe(7);
@@ -128,6 +143,7 @@ describe('cleanup bundle against moto', () => {
     // moto gap: its DeleteStack of network.yml deletes the VPC before its subnets and answers
     // "has dependencies" (while dropping the stack record). Real CloudFormation orders the deletes.
     if (first.code !== 0) expect(first.log).toContain('::error::CloudFormation refused to delete stack gone-network');
+    else expect(first.log).toContain(`::notice::Table ${outputs.TableName} was kept with its data`);
 
     const service = await ecs.send(
       new DescribeServicesCommand({ cluster: outputs.ClusterName, services: ['monolith'] }),
@@ -146,8 +162,33 @@ describe('cleanup bundle against moto', () => {
       .send(new ListImagesCommand({ repositoryName: outputs.MonolithRepositoryName }))
       .catch((err: Error) => ({ imageIds: [], gone: err.message }));
     expect(images.imageIds).toEqual([]);
+    // DeletionPolicy Retain: the platform stack is gone, its table is not.
+    expect(await tableExists(outputs.TableName ?? '')).toBe(true);
 
     const second = await runBundle({ action: 'cleanup', inputs, env: moto.env });
+    expect(second.code, second.log).toBe(0);
+    expect(second.outputs.count).toBe('0');
+    expect(second.log).toContain('Nothing to delete: environment gone is already clean.');
+    expect(second.log).toContain(`::notice::Table ${outputs.TableName} was kept with its data`);
+    expect(second.summary).toContain(`Table ${outputs.TableName} was kept with its data`);
+    expect(await tableExists(outputs.TableName ?? '')).toBe(true);
+  });
+
+  it('should delete the kept table with keep-data false, and a second run should be a clean no-op', async () => {
+    const first = await runBundle({ action: 'cleanup', inputs: dropData, env: moto.env });
+    expect(first.code, first.log).toBe(0);
+    expect(JSON.parse(first.outputs.resources ?? '[]')).toEqual([
+      {
+        kind: 'DynamoDB table',
+        name: outputs.TableName,
+        // The keep-data run turned protection on.
+        action: 'delete after the stacks (deletion protection off first)',
+      },
+    ]);
+    expect(first.log).toContain(`Deleted table ${outputs.TableName}.`);
+    expect(await tableExists(outputs.TableName ?? '')).toBe(false);
+
+    const second = await runBundle({ action: 'cleanup', inputs: dropData, env: moto.env });
     expect(second.code, second.log).toBe(0);
     expect(second.outputs.count).toBe('0');
     expect(second.log).toContain('Nothing to delete: environment gone is already clean.');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { DeleteTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   captureLog,
@@ -11,9 +11,17 @@ import {
   settle,
 } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
-import { type FakeResource, fakeAccount, fakeStack, PROTECTED_TABLE_REASON, stackEvent } from './support/fake-aws.js';
+import {
+  type FakeResource,
+  type FakeTable,
+  fakeAccount,
+  fakeStack,
+  PROTECTED_TABLE_MESSAGE,
+  PROTECTED_TABLE_REASON,
+  stackEvent,
+} from './support/fake-aws.js';
 
-// CloudFormation states moto cannot reach (DELETE_FAILED, RetainResources), scripted from the API reference.
+// CloudFormation states moto cannot reach (DELETE_FAILED, DELETE_SKIPPED events), scripted from the API reference.
 
 const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
 const TABLE = 'dev-mysfits';
@@ -23,13 +31,14 @@ const VPC_IN_USE =
 let files: StepFiles;
 let log: ReturnType<typeof captureLog>;
 
-function platformStack(extra: FakeResource[] = []) {
+/** The platform stack as platform.yml makes it; `tablePolicy: 'Delete'` is one deployed before it retained the table. */
+function platformStack(extra: FakeResource[] = [], tablePolicy: 'Delete' | 'Retain' = 'Retain') {
   return fakeStack({
     name: 'dev-platform',
     outputs: { ClusterName: 'dev-cluster', TableName: TABLE },
     resources: [
       { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'dev-cluster' },
-      { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: TABLE },
+      { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: TABLE, deletionPolicy: tablePolicy },
       { logicalId: 'MonolithLogGroup', type: 'AWS::Logs::LogGroup', physicalId: '/ecs/dev/monolith' },
       ...extra,
     ],
@@ -44,6 +53,14 @@ function networkStack(vpc: Partial<FakeResource> = {}) {
       { logicalId: 'PublicSubnetOne', type: 'AWS::EC2::Subnet', physicalId: 'subnet-01' },
     ],
   });
+}
+
+function table(state: Partial<FakeTable> = {}): FakeTable {
+  return { name: TABLE, exists: true, deletionProtection: false, ...state };
+}
+
+function rows(): Array<{ kind: string; name: string; action: string }> {
+  return JSON.parse(readStepOutputs(files.output).resources ?? '[]');
 }
 
 function step(inputs: Record<string, string>): void {
@@ -66,12 +83,9 @@ afterEach(() => {
 });
 
 describe('cleanup with keep-data (the default)', () => {
-  it('should protect the table, delete the platform stack retaining it, and never delete the table', async () => {
+  it('should delete the stacks and keep the table their DeletionPolicy retains, never deleting it', async () => {
     step({});
-    const account = fakeAccount({
-      stacks: [platformStack(), networkStack()],
-      table: { name: TABLE, exists: true, deletionProtection: false },
-    });
+    const account = fakeAccount({ stacks: [platformStack(), networkStack()], table: table() });
 
     await settle(run());
 
@@ -79,13 +93,11 @@ describe('cleanup with keep-data (the default)', () => {
     expect(account.calls).toEqual([
       `UpdateTable ${TABLE} DeletionProtectionEnabled=true`,
       'DeleteStack dev-platform',
-      'DeleteStack dev-platform RetainResources=MysfitsTable',
       'DeleteStack dev-network',
     ]);
     const [platform, network] = account.stacks;
     expect(account.cfn.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([
       { StackName: platform?.id },
-      { StackName: platform?.id, RetainResources: ['MysfitsTable'] },
       { StackName: network?.id },
     ]);
     expect(account.dynamodb.commandCalls(UpdateTableCommand)[0]?.args[0].input).toEqual({
@@ -94,48 +106,68 @@ describe('cleanup with keep-data (the default)', () => {
     });
     expect(account.dynamodb.commandCalls(DeleteTableCommand)).toHaveLength(0);
     expect(account.table).toEqual({ name: TABLE, exists: true, deletionProtection: true });
+    expect(platform?.resources.find((r) => r.logicalId === 'MysfitsTable')?.status).toBe('DELETE_SKIPPED');
     expect(account.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
-    expect(log.text()).toContain(`Deleting dev-platform again, retaining table ${TABLE} (keep-data is true).`);
     expect(log.text()).not.toContain('::error::');
+    expect(log.text()).toContain(`::notice::Table ${TABLE} was kept with its data`);
 
-    const outputs = readStepOutputs(files.output);
-    expect(JSON.parse(outputs.resources ?? '[]')).toEqual([
+    expect(rows()).toEqual([
       { kind: 'Stack', name: 'dev-platform', action: 'delete' },
       { kind: 'Stack', name: 'dev-network', action: 'delete' },
-      { kind: 'DynamoDB table', name: TABLE, action: 'keep (retained when its stack is deleted)' },
+      { kind: 'DynamoDB table', name: TABLE, action: 'keep (its stack retains it, deletion protection on first)' },
     ]);
     const summary = readFileSync(files.summary, 'utf8');
+    expect(summary).toContain(`✅ Environment dev deleted. Table ${TABLE} was kept with its data`);
     expect(summary).toContain(
-      `<td>DynamoDB table</td><td>${TABLE}</td><td>keep (retained when its stack is deleted)</td>`,
+      'must be deleted — or imported into the new stack — before the platform stack of dev can be created again under the same name',
     );
-    expect(summary).toContain(
-      `✅ Environment dev deleted. Table ${TABLE} kept with deletion protection on (keep-data).`,
-    );
-    expect(summary).toContain('console.aws.amazon.com/dynamodbv2');
+    expect(summary).toContain(`dynamodbv2/home?region=eu-west-1#table?name=${TABLE}`);
   });
 
-  it('should not retain anything and fail with every reason when another resource also failed to delete', async () => {
+  it('should find nothing to do on a second run and still point at the kept table', async () => {
+    step({});
+    const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(account.calls).toEqual([]);
+    expect(readStepOutputs(files.output).count).toBe('0');
+    expect(log.text()).toContain('Nothing to delete: environment dev is already clean.');
+    expect(readFileSync(files.summary, 'utf8')).toContain(`Table ${TABLE} was kept with its data`);
+  });
+
+  it('should fail, table intact, when the platform stack predates DeletionPolicy Retain', async () => {
+    step({});
+    const account = fakeAccount({ stacks: [platformStack([], 'Delete'), networkStack()], table: table() });
+
+    await settle(run());
+
+    expect(process.exitCode).toBe(1);
+    expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=true`, 'DeleteStack dev-platform']);
+    expect(account.table.exists).toBe(true);
+    const text = log.text();
+    expect(text).toContain(`::error::dev-platform: MysfitsTable (AWS::DynamoDB::Table): ${PROTECTED_TABLE_REASON}`);
+    expect(text).toContain('Deploy the platform stack with the current platform.yml (DeletionPolicy Retain)');
+    expect(text).not.toContain('rerun the cleanup (it picks up where it stopped)');
+  });
+
+  it('should fail with every reason, the table untouched, when another resource fails to delete', async () => {
     step({});
     const bucket = 'Bucket has objects: The bucket you tried to delete is not empty (Service: S3, Status Code: 409)';
+    const blocked = { logicalId: 'AssetsBucket', type: 'AWS::S3::Bucket', physicalId: 'dev-assets', blockedBy: bucket };
     const account = fakeAccount({
-      stacks: [
-        platformStack([
-          { logicalId: 'AssetsBucket', type: 'AWS::S3::Bucket', physicalId: 'dev-assets', blockedBy: bucket },
-        ]),
-        networkStack(),
-      ],
-      table: { name: TABLE, exists: true, deletionProtection: true },
+      stacks: [platformStack([blocked]), networkStack()],
+      table: table({ deletionProtection: true }),
     });
 
     await settle(run());
 
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual(['DeleteStack dev-platform']);
-    expect(account.table.exists).toBe(true);
+    expect(account.table).toEqual(table({ deletionProtection: true }));
     expect(log.text()).toContain(`::error::dev-platform: AssetsBucket (AWS::S3::Bucket): ${bucket}`);
-    expect(log.text()).toContain(
-      `::error::dev-platform: MysfitsTable (AWS::DynamoDB::Table): ${PROTECTED_TABLE_REASON}`,
-    );
+    expect(log.text()).toContain('Fix or remove those resources, then rerun the cleanup');
     const summary = readFileSync(files.summary, 'utf8');
     expect(summary).toContain('❌ Stack dev-platform ended in DELETE_FAILED');
     expect(summary).toContain(`<td>AssetsBucket</td><td>AWS::S3::Bucket</td><td>${bucket}</td>`);
@@ -143,23 +175,74 @@ describe('cleanup with keep-data (the default)', () => {
 });
 
 describe('cleanup with keep-data false', () => {
-  it('should turn deletion protection off first and let the stack delete the table', async () => {
+  it('should delete the stacks, then turn deletion protection off and delete the table, waiting until it is gone', async () => {
     step({ 'keep-data': 'false' });
     const account = fakeAccount({
       stacks: [platformStack(), networkStack()],
-      table: { name: TABLE, exists: true, deletionProtection: true },
+      table: table({ deletionProtection: true }),
     });
 
     await settle(run());
 
     expect(process.exitCode, log.text()).toBeUndefined();
     expect(account.calls).toEqual([
-      `UpdateTable ${TABLE} DeletionProtectionEnabled=false`,
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
+      `UpdateTable ${TABLE} DeletionProtectionEnabled=false`,
+      `DeleteTable ${TABLE}`,
     ]);
+    expect(account.dynamodb.commandCalls(DeleteTableCommand)[0]?.args[0].input).toEqual({ TableName: TABLE });
     expect(account.table.exists).toBe(false);
-    expect(readFileSync(files.summary, 'utf8')).toContain('delete with its stack (deletion protection off first)');
+    expect(log.text()).toContain(`table ${TABLE} to be deleted: DELETING`);
+    expect(log.text()).toContain(`Deleted table ${TABLE}.`);
+    expect(rows().at(-1)).toEqual({
+      kind: 'DynamoDB table',
+      name: TABLE,
+      action: 'delete after the stacks (deletion protection off first)',
+    });
+    expect(readFileSync(files.summary, 'utf8')).toContain(`Table ${TABLE} deleted with its data (keep-data is false).`);
+  });
+
+  it('should delete a table kept by an earlier run, found by its name, and be a no-op the time after', async () => {
+    step({ 'keep-data': 'false' });
+    const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=false`, `DeleteTable ${TABLE}`]);
+    expect(rows()).toEqual([
+      { kind: 'DynamoDB table', name: TABLE, action: 'delete after the stacks (deletion protection off first)' },
+    ]);
+
+    step({ 'keep-data': 'false' });
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(account.calls).toHaveLength(2);
+    expect(readStepOutputs(files.output).count).toBe('0');
+    expect(readFileSync(files.summary, 'utf8')).toContain('Nothing to delete: the environment is already clean.');
+  });
+});
+
+describe('cleanup dry run', () => {
+  it.each([
+    ['false', 'delete after the stacks'],
+    ['true', 'keep (its stack retains it, deletion protection on first)'],
+  ])('should list the table under its action with keep-data %s and change nothing', async (keepData, action) => {
+    step({ 'dry-run': 'true', 'keep-data': keepData });
+    const account = fakeAccount({ stacks: [platformStack(), networkStack()], table: table() });
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(account.calls).toEqual([]);
+    expect(rows()).toEqual([
+      { kind: 'Stack', name: 'dev-platform', action: 'delete' },
+      { kind: 'Stack', name: 'dev-network', action: 'delete' },
+      { kind: 'DynamoDB table', name: TABLE, action },
+    ]);
+    expect(readFileSync(files.summary, 'utf8')).toContain('(dry run: nothing changed)');
   });
 });
 
@@ -179,7 +262,7 @@ describe('cleanup when a stack ends DELETE_FAILED', () => {
     );
     const account = fakeAccount({
       stacks: [platformStack(), network],
-      table: { name: TABLE, exists: true, deletionProtection: false },
+      table: table(),
     });
 
     await settle(run());
@@ -200,18 +283,27 @@ describe('cleanup when a stack ends DELETE_FAILED', () => {
   });
 });
 
-// The tests above are only as good as the fake: it must refuse what CloudFormation refuses.
+// The tests above are only as good as the fake: it must do what CloudFormation and DynamoDB do.
 describe('the scripted account', () => {
-  it('should refuse RetainResources on a stack that is not DELETE_FAILED, as CloudFormation does', async () => {
+  it('should skip a DeletionPolicy Retain table on DeleteStack, even protected, and leave it in place', async () => {
     step({});
-    const account = fakeAccount({
-      stacks: [platformStack()],
-      table: { name: TABLE, exists: true, deletionProtection: false },
-    });
-    const client = new CloudFormationClient({ region: 'eu-west-1' });
-    await expect(
-      client.send(new DeleteStackCommand({ StackName: account.stacks[0]?.id, RetainResources: ['MysfitsTable'] })),
-    ).rejects.toThrow('RetainResources can only be specified when the stack is in the DELETE_FAILED state');
-    expect(account.stacks[0]?.status).toBe('CREATE_COMPLETE');
+    const account = fakeAccount({ stacks: [platformStack()], table: table({ deletionProtection: true }) });
+    const [platform] = account.stacks;
+
+    await new CloudFormationClient({ region: 'eu-west-1' }).send(new DeleteStackCommand({ StackName: platform?.id }));
+
+    expect(platform?.final).toBe('DELETE_COMPLETE');
+    const skipped = platform?.events.find((e) => e.LogicalResourceId === 'MysfitsTable');
+    expect(skipped?.ResourceStatus).toBe('DELETE_SKIPPED');
+    expect(account.table.exists).toBe(true);
+  });
+
+  it('should refuse DeleteTable on a protected table, as DynamoDB does', async () => {
+    step({});
+    const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+
+    await expect(client.send(new DeleteTableCommand({ TableName: TABLE }))).rejects.toThrow(PROTECTED_TABLE_MESSAGE);
+    expect(account.table.exists).toBe(true);
   });
 });

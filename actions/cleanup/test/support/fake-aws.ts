@@ -7,14 +7,14 @@ import {
   DescribeStacksCommand,
   type DescribeStacksCommandInput,
   ListChangeSetsCommand,
-  ListStackResourcesCommand,
-  type ListStackResourcesCommandInput,
   ListStacksCommand,
   type ResourceStatus,
   type StackEvent,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import {
+  DeleteTableCommand,
+  type DeleteTableCommandInput,
   DescribeTableCommand,
   type DescribeTableCommandInput,
   DynamoDBClient,
@@ -26,15 +26,19 @@ import { ECSClient, ListServicesCommand, ListTaskDefinitionFamiliesCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 
 /*
- * A scripted account for the cleanup's stack phase, modelled on the CloudFormation and DynamoDB API
- * references (moto has neither DELETE_FAILED nor RetainResources): DeleteStack deletes each resource
- * unless it is retained, blocked, or a table with deletion protection on; a stack with a failed
- * resource ends DELETE_FAILED; RetainResources is refused unless the stack is DELETE_FAILED.
+ * A scripted account for the cleanup's stack and table phases, modelled on the CloudFormation and
+ * DynamoDB API references (moto has no DELETE_FAILED): DeleteStack skips a resource with
+ * DeletionPolicy Retain (DELETE_SKIPPED, the resource lives on) and deletes the others unless blocked
+ * or a table with deletion protection on; a stack with a failed resource ends DELETE_FAILED.
+ * DeleteTable refuses a protected table; a deleted table reports DELETING once, then is gone.
  */
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-// What CloudFormation reports when DeleteTable hits a protected table.
+// What DynamoDB answers DeleteTable on a protected table (ValidationException).
+export const PROTECTED_TABLE_MESSAGE =
+  'Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.';
+// What CloudFormation reports when its DeleteTable hits a protected table.
 export const PROTECTED_TABLE_REASON =
   'Resource handler returned message: "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first. (Service: DynamoDb, Status Code: 400, Request ID: 5S1Q7K0V8EXAMPLE)" (RequestToken: 0c5e4bd8-example, HandlerErrorCode: InvalidRequest)';
 
@@ -46,6 +50,8 @@ export interface FakeResource {
   status?: ResourceStatus;
   /** When set, deleting this resource fails with this reason (a non-empty bucket, a VPC in use). */
   blockedBy?: string;
+  /** The template's DeletionPolicy; CloudFormation's default is Delete. */
+  deletionPolicy?: 'Delete' | 'Retain';
 }
 
 /** One fake stack; `events` are oldest first. */
@@ -66,6 +72,8 @@ export interface FakeTable {
   name: string;
   exists: boolean;
   deletionProtection: boolean;
+  /** Set by DeleteTable: DescribeTable answers DELETING once more, then the table is gone. */
+  deleting?: boolean;
 }
 
 let clock = 0;
@@ -157,37 +165,35 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) 
     const stack = find(input.StackName);
     if (!stack) return {};
     const retain = input.RetainResources ?? [];
+    // The cleanup never retains by hand any more (the template's DeletionPolicy does): record it if it does.
     calls.push(`DeleteStack ${stack.name}${retain.length ? ` RetainResources=${retain.join(',')}` : ''}`);
-    if (retain.length > 0 && stack.status !== 'DELETE_FAILED') {
-      throw validationError(
-        `Invalid operation on stack [${stack.id}]. RetainResources can only be specified when the stack is in the DELETE_FAILED state`,
-      );
-    }
-    deleteResources(stack, retain, table);
+    deleteResources(stack, table);
     return {};
   });
   cfn.on(DescribeStackEventsCommand).callsFake(async (input: DescribeStackEventsCommandInput) => ({
     StackEvents: [...(find(input.StackName)?.events ?? [])].reverse(),
   }));
-  cfn.on(ListStackResourcesCommand).callsFake(async (input: ListStackResourcesCommandInput) => ({
-    StackResourceSummaries: (find(input.StackName)?.resources ?? []).map((r) => ({
-      LogicalResourceId: r.logicalId,
-      PhysicalResourceId: r.physicalId,
-      ResourceType: r.type,
-      ResourceStatus: r.status,
-      LastUpdatedTimestamp: new Date(0),
-    })),
-  }));
 
+  const notFound = (name: string | undefined) =>
+    Object.assign(new Error(`Requested resource not found: Table: ${name} not found`), {
+      name: 'ResourceNotFoundException',
+    });
   dynamodb.on(DescribeTableCommand).callsFake(async (input: DescribeTableCommandInput) => {
-    if (!table.exists || input.TableName !== table.name) {
-      throw Object.assign(new Error(`Requested resource not found: Table: ${input.TableName} not found`), {
-        name: 'ResourceNotFoundException',
-      });
-    }
+    if (!table.exists || input.TableName !== table.name) throw notFound(input.TableName);
+    const status = table.deleting ? 'DELETING' : 'ACTIVE';
+    if (table.deleting) table.exists = false;
     return {
-      Table: { TableName: table.name, TableStatus: 'ACTIVE', DeletionProtectionEnabled: table.deletionProtection },
+      Table: { TableName: table.name, TableStatus: status, DeletionProtectionEnabled: table.deletionProtection },
     };
+  });
+  dynamodb.on(DeleteTableCommand).callsFake(async (input: DeleteTableCommandInput) => {
+    calls.push(`DeleteTable ${input.TableName}`);
+    if (!table.exists || input.TableName !== table.name) throw notFound(input.TableName);
+    if (table.deletionProtection) {
+      throw Object.assign(new Error(PROTECTED_TABLE_MESSAGE), { name: 'ValidationException' });
+    }
+    table.deleting = true;
+    return { TableDescription: { TableName: table.name, TableStatus: 'DELETING' } };
   });
   dynamodb.on(UpdateTableCommand).callsFake(async (input: UpdateTableCommandInput) => {
     calls.push(`UpdateTable ${input.TableName} DeletionProtectionEnabled=${input.DeletionProtectionEnabled}`);
@@ -202,13 +208,13 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) 
 }
 
 // One DeleteStack: the resources newest first (reverse creation order), each deleted, skipped or failed.
-function deleteResources(stack: FakeStack, retain: string[], table: FakeTable): void {
+function deleteResources(stack: FakeStack, table: FakeTable): void {
   const self = { logicalId: stack.name, type: 'AWS::CloudFormation::Stack', physicalId: stack.id };
   stack.events.push(stackEvent(stack, self, 'DELETE_IN_PROGRESS', 'User Initiated'));
   let failed = false;
   for (const resource of [...stack.resources].reverse()) {
     if (resource.status === 'DELETE_COMPLETE' || resource.status === 'DELETE_SKIPPED') continue;
-    if (retain.includes(resource.logicalId)) {
+    if (resource.deletionPolicy === 'Retain') {
       resource.status = 'DELETE_SKIPPED';
       stack.events.push(stackEvent(stack, resource, 'DELETE_SKIPPED'));
       continue;
