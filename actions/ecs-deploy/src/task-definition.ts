@@ -2,6 +2,7 @@ import {
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { readDocument } from '../../shared/src/document.js';
 import { resolvePlaceholders } from '../../shared/src/placeholders.js';
@@ -19,6 +20,11 @@ export interface TaskDefinitionResult {
   registered: boolean;
   /** The registered definition's containers (for run-task's container choice). */
   containers: Array<{ name: string; essential: boolean }>;
+}
+
+/** The container names of a revision, and which are essential (ECS's default is essential). */
+function containersOf(definition: Pick<TaskDefinition, 'containerDefinitions'>): TaskDefinitionResult['containers'] {
+  return (definition.containerDefinitions ?? []).map((c) => ({ name: c.name ?? '', essential: c.essential !== false }));
 }
 
 /**
@@ -44,10 +50,7 @@ export async function prepareTaskDefinition(context: DeployContext): Promise<Tas
       arn: definition.taskDefinitionArn,
       family: definition.family ?? '',
       registered: false,
-      containers: (definition.containerDefinitions ?? []).map((c) => ({
-        name: c.name ?? '',
-        essential: c.essential !== false,
-      })),
+      containers: containersOf(definition),
     };
   }
   const { definition } = toRegisterShape(await readDocument(input, 'task definition'), input);
@@ -68,9 +71,6 @@ export async function prepareTaskDefinition(context: DeployContext): Promise<Tas
     arn: registered.taskDefinitionArn,
     family: registered.family ?? '',
     registered: true,
-    containers: (registered.containerDefinitions ?? []).map((c) => ({
-      name: c.name ?? '',
-      essential: c.essential !== false,
-    })),
+    containers: containersOf(registered),
   };
 }

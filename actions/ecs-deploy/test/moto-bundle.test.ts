@@ -31,11 +31,9 @@ afterAll(async () => {
 
 describe('render-task-definition and ecs-deploy bundles against moto', () => {
   const common = () => ({ env: { ...moto.env, STAGE: 'test' } });
-  let rendered = '';
-  let taskDefinitionArn = '';
-
-  it('should render the task definition from stack outputs, the environment and the image map', async () => {
-    const result = await runBundle({
+  // Rendered twice: first revision, then again against the live one.
+  const render = () =>
+    runBundle({
       ...common(),
       action: 'render-task-definition',
       inputs: {
@@ -44,6 +42,18 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
         images: `monolith=${IMAGE}`,
       },
     });
+  /** ecs-deploy on the test cluster with fast polls; `inputs` add to or override these. */
+  const deploy = (inputs: Record<string, string>) =>
+    runBundle({
+      ...common(),
+      action: 'ecs-deploy',
+      inputs: { cluster: 'mysfits-test', 'poll-interval': '200ms', timeout: '30s', ...inputs },
+    });
+  let rendered = '';
+  let taskDefinitionArn = '';
+
+  it('should render the task definition from stack outputs, the environment and the image map', async () => {
+    const result = await render();
     expect(result.code, result.log).toBe(0);
     rendered = result.outputs['task-definition'] ?? '';
     const definition = JSON.parse(readFileSync(rendered, 'utf8'));
@@ -54,18 +64,11 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
   });
 
   it('should register the task definition and create the service', async () => {
-    const result = await runBundle({
-      ...common(),
-      action: 'ecs-deploy',
-      inputs: {
-        cluster: 'mysfits-test',
-        service: 'monolith',
-        'task-definition': rendered,
-        'service-definition': fixture('service.yml'),
-        stacks: 'platform=mysfits-test-platform',
-        'poll-interval': '200ms',
-        timeout: '30s',
-      },
+    const result = await deploy({
+      service: 'monolith',
+      'task-definition': rendered,
+      'service-definition': fixture('service.yml'),
+      stacks: 'platform=mysfits-test-platform',
     });
     expect(result.code, result.log).toBe(0);
     taskDefinitionArn = result.outputs['task-definition-arn'] ?? '';
@@ -76,15 +79,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
   });
 
   it('should show no changes when rendering again against the live revision', async () => {
-    const result = await runBundle({
-      ...common(),
-      action: 'render-task-definition',
-      inputs: {
-        'task-definition': fixture('task-definition.yml'),
-        stacks: 'platform=mysfits-test-platform',
-        images: `monolith=${IMAGE}`,
-      },
-    });
+    const result = await render();
     expect(result.code, result.log).toBe(0);
     expect(result.outputs.changed, result.log).toBe('false');
     expect(result.summary).toContain('<td>Changes</td><td>none</td>');
@@ -94,19 +89,12 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
   it('should update only the changed fields of the existing service', async () => {
     // The same revision by ARN: moto never moves a deployment to a new task definition after
     // UpdateService, so a new revision would look exactly like a circuit-breaker rollback.
-    const result = await runBundle({
-      ...common(),
-      action: 'ecs-deploy',
-      inputs: {
-        cluster: 'mysfits-test',
-        service: 'monolith',
-        'task-definition': taskDefinitionArn,
-        'service-definition': fixture('service-scaled.yml'),
-        stacks: 'platform=mysfits-test-platform',
-        'wait-until': 'stable',
-        'poll-interval': '200ms',
-        timeout: '30s',
-      },
+    const result = await deploy({
+      service: 'monolith',
+      'task-definition': taskDefinitionArn,
+      'service-definition': fixture('service-scaled.yml'),
+      stacks: 'platform=mysfits-test-platform',
+      'wait-until': 'stable',
     });
     expect(result.code, result.log).toBe(0);
     expect(result.outputs.status).toBe('COMPLETED');
@@ -121,17 +109,11 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
   });
 
   it('should run a one-off seed task to a zero exit code', async () => {
-    const result = await runBundle({
-      ...common(),
-      action: 'ecs-deploy',
-      inputs: {
-        cluster: 'mysfits-test',
-        'run-task': 'true',
-        'task-definition': fixture('seed-task-definition.yml'),
-        command: 'node server.js seed',
-        'poll-interval': '100ms',
-        timeout: '30s',
-      },
+    const result = await deploy({
+      'run-task': 'true',
+      'task-definition': fixture('seed-task-definition.yml'),
+      command: 'node server.js seed',
+      'poll-interval': '100ms',
     });
     expect(result.code, result.log).toBe(0);
     expect(result.outputs).toMatchObject({ status: 'STOPPED', 'exit-code': '0' });
