@@ -1,8 +1,9 @@
 // One build for everything that ships as a bundle: each service's server (what its image runs)
 // and each action's dist/index.js (what the runner runs).
 // Usage: node scripts/build.mjs [services [monolith|like ...] | actions]
-import { cp, readdir, rm } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { cp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -10,7 +11,8 @@ const root = new URL('..', import.meta.url).pathname;
 const [only, ...names] = process.argv.slice(2);
 
 // ESM bundles may contain CommonJS dependencies that call require().
-const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const common = {
   bundle: true,
@@ -26,8 +28,15 @@ async function buildServices() {
   for (const name of names.length > 0 ? names : ['monolith', 'like']) {
     const dir = join(root, 'services', name);
     await rm(join(dir, 'dist'), { recursive: true, force: true });
-    await build({ ...common, entryPoints: [join(dir, 'src/server.ts')], outfile: join(dir, 'dist/server.js'), minify: true, sourcemap: false });
-    if (existsSync(join(dir, 'src/public'))) await cp(join(dir, 'src/public'), join(dir, 'dist/public'), { recursive: true });
+    await build({
+      ...common,
+      entryPoints: [join(dir, 'src/server.ts')],
+      outfile: join(dir, 'dist/server.js'),
+      minify: true,
+      sourcemap: false,
+    });
+    if (existsSync(join(dir, 'src/public')))
+      await cp(join(dir, 'src/public'), join(dir, 'dist/public'), { recursive: true });
   }
 }
 
@@ -38,7 +47,11 @@ const pureUndici = {
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, async (args) => {
       if (args.pluginData?.pureUndici) return undefined;
-      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { pureUndici: true } });
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: { pureUndici: true },
+      });
       return { ...resolved, sideEffects: false };
     });
   },
@@ -59,7 +72,12 @@ async function buildActions() {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const actionDir = join(dir, entry.name);
     if (!entry.isDirectory() || !existsSync(join(actionDir, 'action.yml'))) continue;
-    await build({ ...common, ...actionOptions, entryPoints: [join(actionDir, 'src/index.ts')], outfile: join(actionDir, 'dist/index.js') });
+    await build({
+      ...common,
+      ...actionOptions,
+      entryPoints: [join(actionDir, 'src/index.ts')],
+      outfile: join(actionDir, 'dist/index.js'),
+    });
   }
 }
 

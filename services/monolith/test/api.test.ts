@@ -48,10 +48,12 @@ describe('GET /mysfits', () => {
     const { store: bigStore } = await seededStore(dynamo);
     // 1,200 mysfits of ~1 KB each: well past one 1 MB scan page.
     const filler = 'x'.repeat(900);
+    const [template] = seedMysfits;
+    if (!template) throw new Error('the seed data is empty');
     await Promise.all(
       Array.from({ length: 1_200 }, (_, i) =>
         bigStore.createIfAbsent({
-          ...seedMysfits[0]!,
+          ...template,
           mysfitId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
           name: `Filler ${String(i).padStart(4, '0')}`,
           description: filler,
