@@ -30,6 +30,7 @@ const schema = z.object({
   'poll-interval': inputField.duration('15s'),
   rollback: inputField.boolean(true),
   'force-new-deployment': inputField.boolean(false),
+  'keep-desired-count': inputField.boolean(true),
   'run-task': inputField.boolean(false),
   command: inputField.optional(),
   container: inputField.optional(),

@@ -94,7 +94,13 @@ export async function applyService(options: {
     };
   }
 
-  const { changed, createOnly } = planServiceUpdate(definition, existing);
+  // Auto scaling owns the task count of a running service: a deploy that reset it to the file's
+  // creation value would drop capacity under load until scaling caught up again.
+  const { desiredCount: _creationCount, ...updatable } = definition;
+  const { changed, createOnly } = planServiceUpdate(
+    context.inputs['keep-desired-count'] ? updatable : definition,
+    existing,
+  );
   // The file may switch the strategy (e.g. ROLLING → BLUE_GREEN); the update applies it.
   const strategy = detectStrategy({
     deploymentController:

@@ -95,6 +95,7 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
       'service-definition': fixture('service-scaled.yml'),
       stacks: 'platform=mysfits-test-platform',
       'wait-until': 'stable',
+      'keep-desired-count': 'false',
     });
     expect(result.code, result.log).toBe(0);
     expect(result.outputs.status).toBe('COMPLETED');

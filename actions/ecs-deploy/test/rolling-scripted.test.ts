@@ -59,6 +59,37 @@ const started = () =>
   });
 
 describe('ecs-deploy rolling (scripted ECS)', () => {
+  it("should keep a scaled-out service's desiredCount unless told to apply the file's", async () => {
+    const file = join(action.dir, 'service.yml');
+    writeFileSync(file, 'desiredCount: 1\n');
+    const done = service({
+      taskDefinition: NEW_TD,
+      desiredCount: 4,
+      runningCount: 4,
+      deployments: [deployment({ id: NEW_ID, taskDefinition: NEW_TD })],
+    });
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [service({ desiredCount: 4, runningCount: 4 })] })
+      .resolves({ services: [done] });
+    ecs.on(UpdateServiceCommand).resolves({ service: started() });
+
+    inputs({ 'service-definition': file });
+    await run({ signal: new AbortController().signal });
+    expect(process.exitCode).toBeUndefined();
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).not.toHaveProperty('desiredCount');
+
+    ecs.resetHistory();
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [service({ desiredCount: 4, runningCount: 4 })] })
+      .resolves({ services: [done] });
+    inputs({ 'service-definition': file, 'keep-desired-count': 'false' });
+    await run({ signal: new AbortController().signal });
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toMatchObject({ desiredCount: 1 });
+  });
+
   it('should update only the task definition, print new events once and end COMPLETED on the new task definition', async () => {
     const file = join(action.dir, 'service.yml');
     writeFileSync(
