@@ -1,65 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation !Sub expressions, not JavaScript templates.
 import { describe, expect, it } from 'vitest';
-import { asList, loadTemplate, properties, resourcesOfType, templateFiles } from './templates.js';
-
-/**
- * Actions AWS only authorises on `Resource: "*"` (no resource-level permissions), with the reason.
- * A statement may use `*` only when every one of its actions is listed here.
- */
-const actionsOnlyOnStar: Record<string, string> = {
-  'ecr:GetAuthorizationToken': 'returns a login for the whole registry',
-  'cloudformation:ValidateTemplate': 'acts on a template body, not a stack',
-  'cloudformation:ListStacks': 'list call without resource-level permissions',
-  'cloudformation:ListExports': 'list call without resource-level permissions',
-  'cloudformation:GetTemplateSummary': 'called with a template body before the stack exists',
-  'ec2:Describe*': 'EC2 describe calls have no resource-level permissions',
-  'elasticloadbalancing:Describe*': 'ELB describe calls have no resource-level permissions',
-  'application-autoscaling:Describe*': 'Application Auto Scaling describe calls have no resource-level permissions',
-  'logs:DescribeLogGroups': 'list call without resource-level permissions',
-  'servicediscovery:CreateHttpNamespace': 'the namespace has no ARN before it exists',
-  'servicediscovery:GetOperation': 'operations have no ARN',
-  'servicediscovery:ListNamespaces': 'list call without resource-level permissions',
-  'ecs:CreateCluster': 'ECS authorises cluster creation on * only',
-  'ecs:RegisterTaskDefinition': 'ECS authorises task definition registration on * only',
-  'ecs:DeregisterTaskDefinition': 'ECS authorises task definition deregistration on * only',
-  'ecs:DescribeTaskDefinition': 'ECS authorises describing task definitions on * only',
-  'ecs:ListTaskDefinitions': 'list call without resource-level permissions',
-  'ecs:ListTaskDefinitionFamilies': 'list call without resource-level permissions',
-};
-
-interface Statement {
-  Effect: string;
-  Action?: string | string[];
-  NotAction?: unknown;
-  Resource?: unknown;
-  Principal?: unknown;
-  Condition?: unknown;
-}
-
-/** Every policy statement of every IAM resource, labelled with where it came from. */
-function statements(): Array<{ where: string; statement: Statement }> {
-  return templateFiles.flatMap((file) => {
-    const template = loadTemplate(file);
-    return Object.entries(template.Resources).flatMap(([id, resource]) => {
-      const props = properties(resource);
-      const documents: unknown[] = [props.PolicyDocument, props.AssumeRolePolicyDocument];
-      for (const policy of asList(props.Policies as Array<{ PolicyDocument: unknown }> | undefined)) {
-        documents.push(policy.PolicyDocument);
-      }
-      return documents
-        .filter((document) => document !== undefined)
-        .flatMap((document) =>
-          asList((document as { Statement: Statement | Statement[] }).Statement).map((statement) => ({
-            where: `${file} ${id}`,
-            statement,
-          })),
-        );
-    });
-  });
-}
+import { actionsOnlyOnStar, allStatements, type Statement } from './iam.js';
+import { asList, loadTemplate, properties, resourcesOfType } from './templates.js';
 
 describe('IAM invariants', () => {
-  const all = statements();
+  const all = allStatements();
 
   it('should find the policy statements of every template', () => {
     expect(all.length).toBeGreaterThan(15);

@@ -28,6 +28,7 @@ const templatePath = (name: string) => fileURLToPath(new URL(`../../cloudformati
 const environmentName = 'rehearsal';
 
 let moto: MotoServer;
+let bootstrap: Record<string, string>;
 let network: Record<string, string>;
 let platform: Record<string, string>;
 
@@ -71,6 +72,12 @@ async function createStack(
 
 beforeAll(async () => {
   moto = await startMoto();
+  // An existing provider ARN: moto skips AWS::IAM::OIDCProvider, so a created one's Ref would be null.
+  bootstrap = await createStack(`${environmentName}-bootstrap`, 'bootstrap.yml', {
+    EnvironmentName: environmentName,
+    GitHubRepository: 'octo-org/mysfits',
+    ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  });
   network = await createStack(`${environmentName}-network`, 'network.yml');
   platform = await createStack(`${environmentName}-platform`, 'platform.yml');
 });
@@ -206,5 +213,29 @@ describe('network.yml and platform.yml deployed into moto', () => {
     }
     expect(platform.ClusterName).toBe(`${environmentName}-cluster`);
     expect(platform.MonolithServiceConnectUrl).toBe('http://monolith:8080');
+  });
+});
+
+/** The IAM roles moto holds (its /moto-api/data.json dump: there is no IAM client in the project's dependencies). */
+async function motoRoles(): Promise<Array<{ path: string; name: string; permissions_boundary_arn: string }>> {
+  const response = await fetch(`${moto.endpoint}/moto-api/data.json`);
+  if (!response.ok) throw new Error(`Expected moto's data dump, found HTTP ${response.status}`);
+  const data = (await response.json()) as {
+    iam?: { Role?: Array<{ path: string; name: string; permissions_boundary_arn: string }> };
+  };
+  return data.iam?.Role ?? [];
+}
+
+describe('bootstrap.yml deployed into moto', () => {
+  it('should create the workload boundary where platform.yml looks for it, and export its ARN', () => {
+    expect(bootstrap.WorkloadBoundaryArn).toBe(
+      `arn:aws:iam::123456789012:policy/${environmentName}/${environmentName}-workload-boundary`,
+    );
+  });
+
+  it('should give every role of the platform stack that boundary', async () => {
+    const roles = (await motoRoles()).filter((role) => role.path === `/${environmentName}/`);
+    expect(roles).toHaveLength(5);
+    for (const role of roles) expect(role.permissions_boundary_arn, role.name).toBe(bootstrap.WorkloadBoundaryArn);
   });
 });
