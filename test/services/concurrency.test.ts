@@ -15,8 +15,9 @@ describe('likes under concurrency', () => {
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    ({ store } = await seededStore(dynamo));
-    monolith = await startMonolith({ store });
+    const seeded = await seededStore(dynamo);
+    store = seeded.store;
+    monolith = await startMonolith(seeded);
     // The emulator applies writes one at a time, so 1000 at once queue for seconds. The production
     // budget (1 s attempts, 2 s in all, tested in resilience.test.ts) would rightly shed that
     // load with 503s; this test is about counting, so the like service may wait for the queue.

@@ -201,7 +201,7 @@ describe('malformed requests', () => {
     dynamo = await startDynalite();
     const seeded = await seededStore(dynamo);
     tableName = seeded.tableName;
-    monolith = await startMonolith({ store: seeded.store });
+    monolith = await startMonolith(seeded);
     like = await startLike({ monolithUrl: monolith.url });
   });
   afterAll(async () => {

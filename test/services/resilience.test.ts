@@ -15,14 +15,16 @@ async function timedLike(likeUrl: string): Promise<{ status: number; ms: number;
 
 describe('like service when the monolith is away', () => {
   let dynamo: LocalDynamo;
+  let seeded: Awaited<ReturnType<typeof seededStore>>;
   let store: MysfitsStore;
   let monolith: RunningService;
   let like: RunningService;
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    ({ store } = await seededStore(dynamo));
-    monolith = await startMonolith({ store });
+    seeded = await seededStore(dynamo);
+    store = seeded.store;
+    monolith = await startMonolith(seeded);
     like = await startLike({ monolithUrl: monolith.url });
   });
   afterAll(async () => {
@@ -41,7 +43,7 @@ describe('like service when the monolith is away', () => {
     expect(down.body).toMatchObject({ error: { code: 'monolith_unavailable' } });
     expect(down.ms).toBeLessThanOrEqual(2_500);
 
-    monolith = await startMonolith({ store, port });
+    monolith = await startMonolith({ ...seeded, port });
     const up = await timedLike(like.url);
     expect(up.status).toBe(200);
     expect((await store.get(id))?.likes).toBe(2);

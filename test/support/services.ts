@@ -5,7 +5,9 @@ import { startServer } from '../../services/kit/src/serve.js';
 import { createApp as createLikeApp } from '../../services/like/src/app.js';
 import { parseMonolithUrl } from '../../services/like/src/config.js';
 import { defaultRetryPolicy, MonolithClient, type RetryPolicy } from '../../services/like/src/monolith-client.js';
+import { likeRequestsTableName } from '../../services/local/src/table.js';
 import { createApp as createMonolithApp } from '../../services/monolith/src/app.js';
+import { LikeRequests } from '../../services/monolith/src/like-requests.js';
 import { seed } from '../../services/monolith/src/seed.js';
 import { createDocumentClient, MysfitsStore } from '../../services/monolith/src/store.js';
 import type { LocalDynamo } from './dynalite.js';
@@ -20,22 +22,22 @@ export interface RunningService {
 /** Creates and seeds a fresh table, returning a store over it. */
 export async function seededStore(dynamo: LocalDynamo, tableName = `mysfits-${crypto.randomUUID()}`) {
   await dynamo.createTable(tableName);
-  const store = new MysfitsStore(
-    createDocumentClient({ region: 'us-east-1', dynamoEndpoint: dynamo.endpoint }),
-    tableName,
-  );
+  const db = createDocumentClient({ region: 'us-east-1', dynamoEndpoint: dynamo.endpoint });
+  const store = new MysfitsStore(db, tableName);
+  const likeRequests = new LikeRequests(db, likeRequestsTableName(tableName), store);
   await seed(store, silentLogger);
-  return { store, tableName };
+  return { store, likeRequests, tableName };
 }
 
 /** The monolith's app served in this process on a loopback port. */
 export async function startMonolith(options: {
   store: MysfitsStore;
+  likeRequests: LikeRequests;
   port?: number;
   logger?: Logger;
 }): Promise<RunningService> {
   const logger = options.logger ?? silentLogger;
-  const app = createMonolithApp({ store: options.store, logger });
+  const app = createMonolithApp({ store: options.store, likeRequests: options.likeRequests, logger });
   const running = await startServer({
     app,
     port: options.port ?? 0,

@@ -59,10 +59,10 @@ describe('like service against the real monolith', () => {
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    const { store } = await seededStore(dynamo);
+    const seeded = await seededStore(dynamo);
     monolithLogger = memoryLogger('monolith');
     likeLogger = memoryLogger('like');
-    monolith = await startMonolith({ store, logger: monolithLogger });
+    monolith = await startMonolith({ ...seeded, logger: monolithLogger });
     like = await startLike({ monolithUrl: monolith.url.replace('http://', ''), logger: likeLogger });
   });
   afterAll(async () => {

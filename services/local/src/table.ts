@@ -1,6 +1,12 @@
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 
-/** Creates the mysfits table as cloudformation/platform.yml describes it: key, both GSIs, TTL. */
+/** The monolith's default name for the Idempotency-Key table beside a mysfits table. */
+export const likeRequestsTableName = (tableName: string) => `${tableName}-like-requests`;
+
+/**
+ * Creates the tables cloudformation/platform.yml describes: the mysfits table (key and both
+ * GSIs) and the like-requests table (Idempotency-Keys, expired by TTL).
+ */
 export async function createMysfitsTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const index = (name: string, hashKey: string) => ({
     IndexName: name,
@@ -23,10 +29,19 @@ export async function createMysfitsTable(client: DynamoDBClient, tableName: stri
       GlobalSecondaryIndexes: [index('GoodEvilIndex', 'goodevil'), index('LawChaosIndex', 'lawchaos')],
     }),
   );
+  const requests = likeRequestsTableName(tableName);
+  await client.send(
+    new CreateTableCommand({
+      TableName: requests,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'requestKey', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'requestKey', KeyType: 'HASH' }],
+    }),
+  );
   await client
     .send(
       new UpdateTimeToLiveCommand({
-        TableName: tableName,
+        TableName: requests,
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       }),
     )

@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createBaseApp } from '@mysfits/kit/base-app';
 import type { Logger } from '@mysfits/kit/log';
+import type { LikeRequests } from './like-requests.js';
 import { mysfitsRoutes } from './routes/mysfits.js';
 import type { MysfitsStore } from './store.js';
 
 export interface MonolithAppOptions {
   store: MysfitsStore;
+  likeRequests: LikeRequests;
   logger: Logger;
   /** Where the web page lives: src/public in development, public/ beside the bundle in the image. */
   publicDir?: string;
@@ -15,12 +17,13 @@ export interface MonolithAppOptions {
 /** The monolith: the mysfits API, the health check and the web page. */
 export function createApp({
   store,
+  likeRequests,
   logger,
   publicDir = fileURLToPath(new URL('./public', import.meta.url)),
 }: MonolithAppOptions) {
   const app = createBaseApp({ logger });
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.route('/mysfits', mysfitsRoutes(store, logger));
+  app.route('/mysfits', mysfitsRoutes(store, likeRequests, logger));
   app.get(
     '/images/*',
     serveStatic({

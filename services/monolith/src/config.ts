@@ -1,6 +1,8 @@
 /** The monolith's settings, all from the environment (ECS task definition or the local stack). */
 export interface MonolithConfig {
   tableName: string;
+  /** The table of fulfill-like Idempotency-Keys; default `<tableName>-like-requests`. */
+  likeRequestsTableName: string;
   region: string;
   /** A local DynamoDB (dynalite) endpoint; unset in AWS. */
   dynamoEndpoint: string | undefined;
@@ -21,6 +23,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): MonolithConfig
   }
   return {
     tableName,
+    likeRequestsTableName: env.DDB_LIKE_REQUESTS_TABLE_NAME?.trim() || `${tableName}-like-requests`,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     dynamoEndpoint: env.DDB_ENDPOINT?.trim() || undefined,
     port,

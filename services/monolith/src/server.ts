@@ -2,6 +2,7 @@ import { processLogger } from '@mysfits/kit/log';
 import { startServer } from '@mysfits/kit/serve';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
+import { LikeRequests } from './like-requests.js';
 import { seed } from './seed.js';
 import { createDocumentClient, MysfitsStore } from './store.js';
 
@@ -9,12 +10,14 @@ import { createDocumentClient, MysfitsStore } from './store.js';
 const logger = processLogger('monolith');
 try {
   const config = readConfig();
-  const store = new MysfitsStore(createDocumentClient(config), config.tableName);
+  const db = createDocumentClient(config);
+  const store = new MysfitsStore(db, config.tableName);
   const command = process.argv[2] ?? 'serve';
   if (command === 'seed') {
     await seed(store, logger);
   } else if (command === 'serve') {
-    await startServer({ app: createApp({ store, logger }), port: config.port, logger });
+    const likeRequests = new LikeRequests(db, config.likeRequestsTableName, store);
+    await startServer({ app: createApp({ store, likeRequests, logger }), port: config.port, logger });
   } else {
     throw new Error(`Unknown command "${command}": use "serve" (the default) or "seed".`);
   }

@@ -18,12 +18,6 @@ export const filterIndexes = {
 } as const;
 export type FilterName = keyof typeof filterIndexes;
 
-/**
- * How long a fulfilled like's Idempotency-Key is remembered: far longer than the like service's
- * retries (under 2.5 s) and a browser's, short enough that the keys kept on a mysfit stay few.
- */
-const idempotencyWindowSeconds = 10 * 60;
-
 const projection = {
   ProjectionExpression: listFields.map((field) => `#${field}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(listFields.map((field) => [`#${field}`, field])),
@@ -86,9 +80,7 @@ export class MysfitsStore {
   /** One mysfit's profile, or undefined. */
   async get(id: string): Promise<Mysfit | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { mysfitId: id } }));
-    if (!Item) return undefined;
-    const { likeRequests: _ignored, ...mysfit } = Item;
-    return mysfit as Mysfit;
+    return Item as Mysfit | undefined;
   }
 
   /** Adds one like atomically and returns the new count; never creates an item. */
@@ -108,46 +100,6 @@ export class MysfitsStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw notFound(id);
       throw error;
-    }
-  }
-
-  /**
-   * Adds one like unless this idempotency key was already counted for this mysfit. The key is
-   * recorded on the item in the same conditional update as the increment, so a retry can never
-   * count twice and a crash can never record a key without its like.
-   */
-  async likeOnce(id: string, key: string): Promise<{ likes: number; duplicate: boolean }> {
-    const now = Math.floor(Date.now() / 1000);
-    const update = () =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { mysfitId: id },
-          UpdateExpression: 'ADD likes :one SET likeRequests.#key = :expires',
-          ConditionExpression: 'attribute_exists(mysfitId) AND attribute_not_exists(likeRequests.#key)',
-          ExpressionAttributeNames: { '#key': key },
-          ExpressionAttributeValues: { ':one': 1, ':expires': now + idempotencyWindowSeconds },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-    try {
-      let result: Awaited<ReturnType<typeof update>>;
-      try {
-        result = await update();
-      } catch (error) {
-        // An item written before likeRequests existed has no map to add the key to: create it once.
-        if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
-        await this.ensureLikeRequests(id);
-        result = await update();
-      }
-      const attributes = result.Attributes ?? {};
-      await this.forgetExpiredKeys(id, attributes.likeRequests as Record<string, number> | undefined, now);
-      return { likes: Number(attributes.likes), duplicate: false };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.get(id);
-      if (!current) throw notFound(id);
-      return { likes: Number(current.likes), duplicate: true };
     }
   }
 
@@ -177,7 +129,7 @@ export class MysfitsStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...mysfit, likeRequests: {} },
+          Item: mysfit,
           ConditionExpression: 'attribute_not_exists(mysfitId)',
         }),
       );
@@ -186,39 +138,5 @@ export class MysfitsStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  private async ensureLikeRequests(id: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { mysfitId: id },
-          UpdateExpression: 'SET likeRequests = if_not_exists(likeRequests, :empty)',
-          ConditionExpression: 'attribute_exists(mysfitId)',
-          ExpressionAttributeValues: { ':empty': {} },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound(id);
-      throw error;
-    }
-  }
-
-  /** Drops remembered keys past their window so the item stays small. */
-  private async forgetExpiredKeys(id: string, keys: Record<string, number> | undefined, now: number): Promise<void> {
-    const expired = Object.entries(keys ?? {})
-      .filter(([, expiresAt]) => expiresAt < now)
-      .slice(0, 50)
-      .map(([key]) => key);
-    if (expired.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { mysfitId: id },
-        UpdateExpression: `REMOVE ${expired.map((_, i) => `likeRequests.#k${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(expired.map((key, i) => [`#k${i}`, key])),
-      }),
-    );
   }
 }

@@ -1,9 +1,10 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startDynalite } from '../../../test/support/dynalite.js';
 import { memoryLogger, seededStore } from '../../../test/support/services.js';
 import { createApp } from '../src/app.js';
 import { seedMysfits } from '../src/data/mysfits.js';
+import type { LikeRequests } from '../src/like-requests.js';
 import { seed } from '../src/seed.js';
 import type { MysfitsStore } from '../src/store.js';
 
@@ -12,6 +13,7 @@ const unknownId = '00000000-0000-4000-8000-000000000000';
 
 let dynamo: LocalDynamo;
 let store: MysfitsStore;
+let likeRequests: LikeRequests;
 let tableName: string;
 let logger: ReturnType<typeof memoryLogger>;
 let app: ReturnType<typeof createApp>;
@@ -23,9 +25,9 @@ afterAll(async () => {
   await dynamo.stop();
 });
 beforeEach(async () => {
-  ({ store, tableName } = await seededStore(dynamo));
+  ({ store, likeRequests, tableName } = await seededStore(dynamo));
   logger = memoryLogger('monolith');
-  app = createApp({ store, logger });
+  app = createApp({ store, likeRequests, logger });
 });
 
 const post = (path: string, init: RequestInit = {}) => app.request(path, { method: 'POST', ...init });
@@ -45,7 +47,8 @@ describe('GET /mysfits', () => {
   });
 
   it('should read every page of the table', async () => {
-    const { store: bigStore } = await seededStore(dynamo);
+    const big = await seededStore(dynamo);
+    const bigStore = big.store;
     // 1,200 mysfits of ~1 KB each: well past one 1 MB scan page.
     const filler = 'x'.repeat(900);
     const [template] = seedMysfits;
@@ -60,7 +63,7 @@ describe('GET /mysfits', () => {
         }),
       ),
     );
-    const response = await createApp({ store: bigStore, logger }).request('/mysfits');
+    const response = await createApp({ ...big, logger }).request('/mysfits');
     const { mysfits } = (await response.json()) as { mysfits: unknown[] };
     expect(mysfits).toHaveLength(1_212);
   });
@@ -70,7 +73,7 @@ describe('GET /mysfits', () => {
     await dynamo.createTable(empty);
     const { MysfitsStore: Store, createDocumentClient } = await import('../src/store.js');
     const emptyStore = new Store(createDocumentClient({ region: 'us-east-1', dynamoEndpoint: dynamo.endpoint }), empty);
-    const response = await createApp({ store: emptyStore, logger }).request('/mysfits');
+    const response = await createApp({ store: emptyStore, likeRequests, logger }).request('/mysfits');
     expect(await response.json()).toEqual({ mysfits: [] });
   });
 
@@ -164,6 +167,23 @@ describe('POST /mysfits/{id}/fulfill-like', () => {
     expect((await store.get(evangeline))?.likes).toBe(1);
     await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'another' } });
     expect((await store.get(evangeline))?.likes).toBe(2);
+  });
+
+  it('should keep keys out of the mysfits table and answer 503 while an earlier attempt is unfinished', async () => {
+    await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'first' } });
+    const { Count } = await dynamo.client.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));
+    expect(Count).toBe(12);
+    // A record left pending, as by an attempt still running in another task.
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: `${tableName}-like-requests`,
+        Item: { requestKey: { S: `${evangeline}#stuck` }, mysfitId: { S: evangeline }, state: { S: 'pending' } },
+      }),
+    );
+    const stuck = await post(`/mysfits/${evangeline}/fulfill-like`, { headers: { 'Idempotency-Key': 'stuck' } });
+    expect(stuck.status).toBe(503);
+    expect(await stuck.json()).toMatchObject({ error: { code: 'like_in_progress' } });
+    expect((await store.get(evangeline))?.likes).toBe(1);
   });
 
   it('should answer 404 for an unknown id even with a key, and 400 for a bad key', async () => {

@@ -2,6 +2,7 @@ import { type AppEnv, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
 import { ApiError } from '@mysfits/kit/errors';
 import type { Logger } from '@mysfits/kit/log';
 import { Hono } from 'hono';
+import type { LikeRequests } from '../like-requests.js';
 import { goodEvilValues, lawChaosValues, mysfitIdPattern } from '../mysfit.js';
 import { type FilterName, filterIndexes, type MysfitsStore } from '../store.js';
 
@@ -41,7 +42,7 @@ function parseFilter(
 }
 
 /** The /mysfits resource: list, filter, profile, like, fulfill-like, adopt. */
-export function mysfitsRoutes(store: MysfitsStore, logger: Logger): Hono<AppEnv> {
+export function mysfitsRoutes(store: MysfitsStore, likeRequests: LikeRequests, logger: Logger): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
 
   routes.get('/', async (c) => {
@@ -71,7 +72,7 @@ export function mysfitsRoutes(store: MysfitsStore, logger: Logger): Hono<AppEnv>
     if (!idempotencyKeyPattern.test(key)) {
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-64 letters, digits, "-" or "_".');
     }
-    const { likes, duplicate } = await store.likeOnce(id, key);
+    const { likes, duplicate } = await likeRequests.likeOnce(id, key);
     if (duplicate) c.header('Idempotent-Replayed', 'true');
     return c.json({ mysfitId: id, likes });
   });
