@@ -29,7 +29,7 @@ describe('IAM invariants', () => {
     }
   });
 
-  it('should give the monolith task role only the table actions it uses, on the table and its indexes', () => {
+  it('should give the monolith task role only the table actions it uses, on its two tables and the indexes', () => {
     const template = loadTemplate('platform.yml');
     const role = properties(template.Resources.MonolithTaskRole);
     const policies = role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
@@ -39,6 +39,11 @@ describe('IAM invariants', () => {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
         Resource: [{ 'Fn::GetAtt': ['MysfitsTable', 'Arn'] }, { 'Fn::Sub': '${MysfitsTable.Arn}/index/*' }],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['LikeRequestsTable', 'Arn'] },
       },
     ]);
     expect(role.ManagedPolicyArns).toBeUndefined();

@@ -177,7 +177,7 @@ describe('platform.yml listener rules', () => {
 });
 
 describe('platform.yml data and images', () => {
-  it('should define the table with both GSIs, TTL, PITR and encryption, on demand', () => {
+  it('should define the table with both GSIs, PITR and encryption, on demand', () => {
     const table = properties(platform.Resources.MysfitsTable);
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.KeySchema).toEqual([{ AttributeName: 'mysfitId', KeyType: 'HASH' }]);
@@ -200,10 +200,18 @@ describe('platform.yml data and images', () => {
         Projection: { ProjectionType: 'ALL' },
       },
     ]);
-    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toMatchObject({ SSEEnabled: true });
     expect(table.DeletionProtectionEnabled).toEqual({ 'Fn::If': ['IsTableDeletionProtected', true, false] });
+  });
+
+  it('should keep Idempotency-Keys in their own on-demand, encrypted table that expires them by TTL', () => {
+    const table = properties(platform.Resources.LikeRequestsTable);
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.KeySchema).toEqual([{ AttributeName: 'requestKey', KeyType: 'HASH' }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.SSESpecification).toMatchObject({ SSEEnabled: true });
+    expect(table.TableName).toEqual({ 'Fn::Sub': '${EnvironmentName}-mysfits-like-requests' });
   });
 
   it('should retain the table when the stack is deleted or the table replaced', () => {
