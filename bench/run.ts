@@ -124,7 +124,7 @@ try {
   process.stdout.write(
     `${[
       `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}; load ${machine.loadAverageAtStart} → ${report.machine.loadAverageAtEnd}`,
-      'Services: bundles started as the images do (node server.js), LOG_LEVEL=silent; loopback only.',
+      `Services: bundles started as the images do (node server.js), LOG_LEVEL=silent; loopback only; monolith: ${monolith.memory}; like: ${like.memory}.`,
       '',
       goalsTable(goals),
       '',

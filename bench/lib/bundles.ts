@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../test/support/free-port.js';
 import { serviceDist } from '../../test/support/services.js';
+import { taskMemory } from './task-memory.js';
 
 export type ServiceName = 'monolith' | 'like';
 
@@ -11,6 +12,8 @@ export interface StartedBundle {
   url: string;
   /** Process spawn → first 200 from /health, in ms (polled every `pollMs`). */
   startMs: number;
+  /** The memory limit the process runs under, in words. */
+  memory: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -38,11 +41,20 @@ export async function startBundle({
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, 'server.js'], {
-    cwd: serviceDist(service),
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const memory = taskMemory(service);
+  const command = [process.execPath, ...nodeArgs, 'server.js'];
+  // Joining the cgroup first, then exec: the measured process is still `node server.js` itself.
+  const child = spawn(
+    memory.cgroupDir ? 'sh' : process.execPath,
+    memory.cgroupDir
+      ? ['-c', `echo $$ > '${memory.cgroupDir}/cgroup.procs' && exec "$@"`, 'sh', ...command]
+      : command.slice(1),
+    {
+      cwd: serviceDist(service),
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
@@ -67,7 +79,7 @@ export async function startBundle({
       await response.arrayBuffer();
       if (response.ok) {
         const startMs = performance.now() - started;
-        return { service, child, pid: child.pid ?? 0, url, startMs, output: () => output, stop };
+        return { service, child, pid: child.pid ?? 0, url, startMs, memory: memory.note, output: () => output, stop };
       }
     } catch {
       // Not listening yet: poll again.
