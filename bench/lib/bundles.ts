@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { serviceRuntimeStage } from '../../test/support/dockerfile.js';
 import { freePort } from '../../test/support/free-port.js';
 import { serviceDist } from '../../test/support/services.js';
 import { taskMemory } from './task-memory.js';
@@ -28,8 +29,8 @@ export interface StartBundleOptions {
 }
 
 /**
- * Starts a service bundle as its image does (`node server.js` in dist/, only the given env plus
- * PATH) with LOG_LEVEL=silent, and times how long it takes to answer /health.
+ * Starts a service bundle as its image does (`node server.js` in dist/, the image's ENV, the given
+ * env and PATH) with LOG_LEVEL=silent, under its task's memory limit where possible, and times how long it takes to answer /health.
  */
 export async function startBundle({
   service,
@@ -42,6 +43,8 @@ export async function startBundle({
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const memory = taskMemory(service);
+  // The image's own ENV (NODE_ENV, NODE_OPTIONS), as `docker run` would set it.
+  const imageEnv = serviceRuntimeStage(service).env;
   const command = [process.execPath, ...nodeArgs, 'server.js'];
   // Joining the cgroup first, then exec: the measured process is still `node server.js` itself.
   const child = spawn(
@@ -51,7 +54,7 @@ export async function startBundle({
       : command.slice(1),
     {
       cwd: serviceDist(service),
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env, PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', ...imageEnv, LOG_LEVEL: 'silent', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

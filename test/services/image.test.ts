@@ -3,45 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRuntimeStage, type RuntimeStage } from '../support/dockerfile.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { spawnBundle } from '../support/services.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-interface RuntimeStage {
-  from: string;
-  workdir: string;
-  user: string | undefined;
-  env: Record<string, string>;
-  copies: { from: string | undefined; source: string; dest: string }[];
-  cmd: string[];
-}
-
-/** Reads the last stage of a Dockerfile: what the running image is made of. */
-function parseRuntimeStage(dockerfile: string): RuntimeStage {
-  const lines = dockerfile
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'));
-  const lastFrom = lines.map((line) => line.startsWith('FROM ')).lastIndexOf(true);
-  const stage: RuntimeStage = { from: '', workdir: '/', user: undefined, env: {}, copies: [], cmd: [] };
-  for (const line of lines.slice(lastFrom)) {
-    const [instruction = '', ...rest] = line.split(/\s+/);
-    const args = rest.join(' ');
-    if (instruction === 'FROM') stage.from = rest[0] ?? '';
-    if (instruction === 'WORKDIR') stage.workdir = args;
-    if (instruction === 'USER') stage.user = args;
-    if (instruction === 'CMD') stage.cmd = JSON.parse(args) as string[];
-    if (instruction === 'ENV')
-      for (const pair of rest) stage.env[pair.split('=')[0] ?? ''] = pair.split('=').slice(1).join('=');
-    if (instruction === 'COPY') {
-      const from = rest.find((word) => word.startsWith('--from='))?.slice('--from='.length);
-      const paths = rest.filter((word) => !word.startsWith('--'));
-      stage.copies.push({ from, source: paths[0] ?? '', dest: paths[1] ?? '' });
-    }
-  }
-  return stage;
-}
 
 /** Lays the runtime stage out in an empty directory, mapping the build stage's /src to this checkout. */
 async function layOut(stage: RuntimeStage): Promise<string> {
