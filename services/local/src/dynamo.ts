@@ -1,20 +1,24 @@
+import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createMysfitsTable } from './table.js';
 
-export interface LocalDynamoOptions {
-  tableName: string;
-}
-
+/** An in-memory dynalite, for the local stack, the tests and the bench alike. */
 export interface LocalDynamo {
   endpoint: string;
   /** Environment a service process needs to talk to this dynalite (region, endpoint, dummy keys). */
   env: Record<string, string>;
+  /** A client for this dynalite (destroyed by `stop()`). */
+  client: DynamoDBClient;
+  /** The HTTP server, for whoever wants to watch its requests. */
+  server: Server;
+  /** Creates the mysfits table and its like-requests table, as platform.yml does. */
+  createTable(tableName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts an in-memory dynalite on a free loopback port and creates the mysfits table in it. */
-export async function startLocalDynamo({ tableName }: LocalDynamoOptions): Promise<LocalDynamo> {
+/** Starts an in-memory dynalite on a free loopback port. */
+export async function startLocalDynamo(): Promise<LocalDynamo> {
   // Zero delays: a real table takes seconds to become ACTIVE; nothing here depends on that wait.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -35,16 +39,15 @@ export async function startLocalDynamo({ tableName }: LocalDynamoOptions): Promi
     region: env.AWS_REGION,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
   });
-  try {
-    await createMysfitsTable(client, tableName);
-  } finally {
-    client.destroy();
-  }
   return {
     endpoint,
     env,
+    client,
+    server,
+    createTable: (tableName) => createMysfitsTable(client, tableName),
     stop: () =>
       new Promise<void>((resolve) => {
+        client.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

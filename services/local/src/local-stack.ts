@@ -84,8 +84,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const listener = loadListenerRules();
 
   try {
-    const dynamo = await startLocalDynamo({ tableName });
+    const dynamo = await startLocalDynamo();
     cleanups.push(() => dynamo.stop());
+    await dynamo.createTable(tableName);
     const monolithEnv = { ...dynamo.env, DDB_TABLE_NAME: tableName };
     await runToCompletion({ name: 'seed', distDir: monolithDir, args: ['seed'], env: monolithEnv, log });
 
