@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { startLocalDynamo } from './dynamo.js';
 import { createEdgeRouter, type Upstreams } from './edge-router.js';
+import { freePort } from './free-port.js';
 import { type ListenerRules, loadListenerRules } from './listener-rules.js';
 import { describeExit, runToCompletion, type ServiceProcess, spawnService } from './service-process.js';
 
@@ -90,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const monolithEnv = { ...dynamo.env, DDB_TABLE_NAME: tableName };
     await runToCompletion({ name: 'seed', distDir: monolithDir, args: ['seed'], env: monolithEnv, log });
 
-    const [monolithPort, likePort] = await Promise.all([freeLoopbackPort(), freeLoopbackPort()]);
+    const [monolithPort, likePort] = await Promise.all([freePort(), freePort()]);
     const upstreams: Upstreams = { monolith: `http://127.0.0.1:${monolithPort}`, like: `http://127.0.0.1:${likePort}` };
     const supervise = (service: ServiceProcess): ServiceProcess => {
       cleanups.push(() => service.stop());
@@ -196,16 +196,4 @@ async function waitForHealth(service: ServiceProcess, url: string, timeoutMs = 2
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`The ${service.name} service did not answer 200 on ${url} within ${timeoutMs} ms (last: ${last}).`);
-}
-
-/** A port the kernel reports free on loopback; the service binds it moments later. */
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
