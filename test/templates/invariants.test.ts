@@ -211,6 +211,7 @@ describe('platform.yml data and images', () => {
     expect(table.KeySchema).toEqual([{ AttributeName: 'requestKey', KeyType: 'HASH' }]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.SSESpecification).toMatchObject({ SSEEnabled: true });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
     expect(table.TableName).toEqual({ 'Fn::Sub': '${EnvironmentName}-mysfits-like-requests' });
   });
 
