@@ -28,7 +28,7 @@ export async function startMoto(): Promise<MotoServer> {
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${endpoint}/moto-api/`, 30_000);
+    await waitForHttp(`${endpoint}/moto-api/`, { timeoutMs: 30_000 });
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`moto_server did not start: ${error instanceof Error ? error.message : error}\n${stderr}`);

@@ -9,6 +9,7 @@ import { createEdgeRouter, type Upstreams } from './edge-router.js';
 import { freePort } from './free-port.js';
 import { type ListenerRules, loadListenerRules } from './listener-rules.js';
 import { describeExit, runToCompletion, type ServiceProcess, spawnService } from './service-process.js';
+import { waitForHttp } from './wait-http.js';
 
 export interface LocalStackOptions {
   /** Port of the edge router; 0 picks a free one. Default 8080. */
@@ -177,23 +178,17 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** Polls the service's /health until 200, failing early if the process exits first. */
-async function waitForHealth(service: ServiceProcess, url: string, timeoutMs = 20_000): Promise<void> {
+async function waitForHealth(service: ServiceProcess, url: string): Promise<void> {
   let exit: string | undefined;
   void service.exited.then((info) => {
     exit = describeExit(info);
   });
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt yet';
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`The ${service.name} service ${exit} before answering ${url}; its output is above.`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitForHttp(url, { timeoutMs: 20_000, intervalMs: 100, stopIf: () => exit });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `The ${service.name} service did not become healthy: ${reason}${exit ? ' Its output is above.' : ''}`,
+    );
   }
-  throw new Error(`The ${service.name} service did not answer 200 on ${url} within ${timeoutMs} ms (last: ${last}).`);
 }
