@@ -40,7 +40,8 @@ export async function createChangeSet(
       TemplateBody: spec.templateBody,
       Parameters: spec.parameters,
       Capabilities: spec.capabilities,
-      Tags: spec.tags,
+      // CreateChangeSet/UpdateStack: an empty Tags list removes every stack tag, an absent one keeps them.
+      ...(spec.tags && { Tags: spec.tags }),
       Description:
         `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
     }),

@@ -59,8 +59,9 @@ export async function createStack(ctx: DeployContext, spec: StackSpec): Promise<
       TemplateBody: spec.templateBody,
       Parameters: spec.parameters,
       Capabilities: spec.capabilities,
-      Tags: spec.tags,
-      EnableTerminationProtection: spec.terminationProtection,
+      // Absent, not empty or false: an empty Tags list would remove tags, so say nothing unless asked.
+      ...(spec.tags && { Tags: spec.tags }),
+      ...(spec.terminationProtection !== undefined && { EnableTerminationProtection: spec.terminationProtection }),
     }),
   );
   const stackId = created.StackId ?? spec.stackName;

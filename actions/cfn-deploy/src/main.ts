@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { CloudFormationClient, type Stack, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  type Stack,
+  type Tag,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   awsClientConfig,
   cancellationSignal,
@@ -71,8 +76,9 @@ async function buildSpec(input: DeployInput): Promise<StackSpec> {
     stackName: input['stack-name'],
     templateBody,
     parameters: await loadParameters({ file: input['parameters-file'], lines: input.parameters }),
+    resetParameters: input['reset-parameters'],
     capabilities: input.capabilities,
-    tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    tags: tagsOf(input.tags),
     terminationProtection: input['termination-protection'],
   };
 }
@@ -115,7 +121,13 @@ async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, repo
   return { stack, hasChanges: !changeSet.empty };
 }
 
+function tagsOf(lines: Record<string, string>): Tag[] | undefined {
+  const tags = Object.entries(lines).map(([Key, Value]) => ({ Key, Value }));
+  return tags.length > 0 ? tags : undefined;
+}
+
 async function applyTerminationProtection(ctx: DeployContext, spec: StackSpec, stack: Stack): Promise<void> {
+  if (spec.terminationProtection === undefined) return;
   if (Boolean(stack.EnableTerminationProtection) === spec.terminationProtection) return;
   await ctx.client.send(
     new UpdateTerminationProtectionCommand({
