@@ -19,7 +19,8 @@ import type { DeployContext, StackSpec } from './context.js';
 import { StackEventPrinter } from './events.js';
 import { type DeployInput, readDeployInput } from './inputs.js';
 import { createStack, deleteStackAndWait, prepareStack } from './lifecycle.js';
-import { loadParameters } from './parameters.js';
+import { checkResets, loadParameters } from './parameters.js';
+import { parametersForUpdate } from './previous-parameters.js';
 import { logChanges, type ReportOptions, setStepOutputs, writeReport } from './report.js';
 import { waitForStack } from './wait-stack.js';
 
@@ -72,10 +73,12 @@ async function buildSpec(input: DeployInput): Promise<StackSpec> {
       `Template ${input.template} is ${Buffer.byteLength(templateBody)} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} inline. Split it into smaller stacks.`,
     );
   }
+  const parameters = await loadParameters({ file: input['parameters-file'], lines: input.parameters });
+  checkResets(parameters, input['reset-parameters']);
   return {
     stackName: input['stack-name'],
     templateBody,
-    parameters: await loadParameters({ file: input['parameters-file'], lines: input.parameters }),
+    parameters,
     resetParameters: input['reset-parameters'],
     capabilities: input.capabilities,
     tags: tagsOf(input.tags),
@@ -96,7 +99,9 @@ async function create(ctx: DeployContext, spec: StackSpec, report: ReportOptions
 
 async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, report: ReportOptions): Promise<Outcome> {
   report.operation = 'update';
-  const changeSet = await core.group('Compute the change set', () => createChangeSet(ctx, spec, 'UPDATE'));
+  const changeSet = await core.group('Compute the change set', async () =>
+    createChangeSet(ctx, { ...spec, parameters: await parametersForUpdate(ctx, spec, existing) }, 'UPDATE'),
+  );
   report.changes = changeSet.changes;
   let stack: Stack | undefined = existing;
   if (changeSet.empty) {
@@ -146,8 +151,10 @@ async function preview(
   report: ReportOptions,
 ): Promise<Outcome> {
   report.operation = 'preview';
-  const changeSet = await core.group('Compute the change set (preview only)', () =>
-    createChangeSet(ctx, spec, existing ? 'UPDATE' : 'CREATE'),
+  const changeSet = await core.group('Compute the change set (preview only)', async () =>
+    existing
+      ? createChangeSet(ctx, { ...spec, parameters: await parametersForUpdate(ctx, spec, existing) }, 'UPDATE')
+      : createChangeSet(ctx, spec, 'CREATE'),
   );
   report.changes = changeSet.changes;
   if (!changeSet.empty) {

@@ -23,6 +23,7 @@ import {
   type StepFiles,
   scriptEvents as scriptCfnEvents,
   scriptStacks as scriptCfnStacks,
+  scriptTemplateSummary,
   settle,
   stack,
 } from './harness.js';
@@ -39,6 +40,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   cfn.reset();
+  scriptTemplateSummary(cfn);
   vi.useFakeTimers();
   log = captureLog();
 });

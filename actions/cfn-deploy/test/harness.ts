@@ -8,18 +8,18 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  GetTemplateSummaryCommand,
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import {
+  captureLog,
   createStepFiles as createSharedStepFiles,
   prepareStep as prepareSharedStep,
   readStepOutputs as readOutputFile,
 } from '../../shared/test/support/step.js';
-
-import { captureLog } from '../../shared/test/support/step.js';
 
 export { captureLog, settle } from '../../shared/test/support/step.js';
 
@@ -136,15 +136,27 @@ export const MODIFY_VPC: Change = {
  * CreateChangeSet then DescribeChangeSet as the API reference documents them: computed with
  * `changes`, or FAILED with `failedReason` (an empty change set is FAILED with "didn't contain changes").
  */
-export function scriptChangeSet(cfn: CloudFormationStub, result: { changes: Change[] } | { failedReason: string }): void {
-  cfn.on(CreateChangeSetCommand).resolves({ Id: 'arn:aws:cloudformation:eu-west-1:123456789012:changeSet/cs/1', StackId: STACK_ID });
-  cfn.on(DescribeChangeSetCommand).resolves(
-    'changes' in result
-      ? { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', StackId: STACK_ID, Changes: result.changes }
-      : { Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE', StatusReason: result.failedReason, StackId: STACK_ID },
-  );
+export function scriptChangeSet(
+  cfn: CloudFormationStub,
+  result: { changes: Change[] } | { failedReason: string },
+): void {
+  cfn
+    .on(CreateChangeSetCommand)
+    .resolves({ Id: 'arn:aws:cloudformation:eu-west-1:123456789012:changeSet/cs/1', StackId: STACK_ID });
+  cfn
+    .on(DescribeChangeSetCommand)
+    .resolves(
+      'changes' in result
+        ? { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', StackId: STACK_ID, Changes: result.changes }
+        : { Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE', StatusReason: result.failedReason, StackId: STACK_ID },
+    );
   cfn.on(DeleteChangeSetCommand).resolves({});
   cfn.on(ExecuteChangeSetCommand).resolves({});
+}
+
+/** GetTemplateSummary of the harness template (API reference shape): one queue, no parameters. */
+export function scriptTemplateSummary(cfn: CloudFormationStub): void {
+  cfn.on(GetTemplateSummaryCommand).resolves({ Parameters: [], ResourceTypes: ['AWS::SQS::Queue'] });
 }
 
 /**
@@ -164,6 +176,7 @@ export function useScriptedCloudFormation(): {
   });
   beforeEach(() => {
     cfn.reset();
+    scriptTemplateSummary(cfn);
     vi.useFakeTimers();
     log = captureLog();
   });

@@ -137,7 +137,9 @@ describe('cfn-deploy termination protection (UpdateTerminationProtection)', () =
     await settle(run());
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain("Input 'termination-protection': expected true or false (or empty to leave it), found 'keep'");
+    expect(log()).toContain(
+      "Input 'termination-protection': expected true or false (or empty to leave it), found 'keep'",
+    );
     expect(cfn.calls()).toHaveLength(0);
   });
 });
