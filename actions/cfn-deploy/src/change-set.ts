@@ -32,20 +32,28 @@ export async function createChangeSet(
   spec: StackSpec,
   type: 'UPDATE' | 'CREATE',
 ): Promise<ChangeSetResult> {
-  const created = await ctx.client.send(
-    new CreateChangeSetCommand({
-      StackName: spec.stackName,
-      ChangeSetName: `cfn-deploy-${Date.now()}`,
-      ChangeSetType: type,
-      TemplateBody: spec.templateBody,
-      Parameters: spec.parameters,
-      Capabilities: spec.capabilities,
-      // CreateChangeSet/UpdateStack: an empty Tags list removes every stack tag, an absent one keeps them.
-      ...(spec.tags && { Tags: spec.tags }),
-      Description:
-        `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
-    }),
-  );
+  const created = await ctx.client
+    .send(
+      new CreateChangeSetCommand({
+        StackName: spec.stackName,
+        ChangeSetName: `cfn-deploy-${Date.now()}`,
+        ChangeSetType: type,
+        TemplateBody: spec.templateBody,
+        Parameters: spec.parameters,
+        Capabilities: spec.capabilities,
+        // CreateChangeSet/UpdateStack: an empty Tags list removes every stack tag, an absent one keeps them.
+        ...(spec.tags && { Tags: spec.tags }),
+        Description:
+          `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
+      }),
+    )
+    .catch((err: unknown) => {
+      // CloudFormation answers "nothing to change" with a FAILED change set; moto (and UpdateStack)
+      // answer with this ValidationError instead. Either way there is nothing to execute or delete.
+      if (err instanceof Error && err.name === 'ValidationError' && NO_CHANGES.test(err.message)) return undefined;
+      throw err;
+    });
+  if (!created) return { id: '', stackId: spec.stackName, empty: true, changes: [] };
   const id = created.Id ?? '';
   const described = await waitUntil<DescribeChangeSetCommandOutput>({
     description: `change set for ${spec.stackName} to be computed`,
