@@ -99,9 +99,15 @@ export async function deleteChangeSet(ctx: DeployContext, changeSet: ChangeSetRe
   await ctx.client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
 }
 
-/** Starts executing a computed change set. */
-export async function executeChangeSet(ctx: DeployContext, changeSet: ChangeSetResult): Promise<void> {
-  await ctx.client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
+/** Starts executing a computed change set; every event of the update carries `token`. */
+export async function executeChangeSet(ctx: DeployContext, changeSet: ChangeSetResult, token: string): Promise<void> {
+  await ctx.client.send(
+    new ExecuteChangeSetCommand({
+      ChangeSetName: changeSet.id,
+      StackName: changeSet.stackId,
+      ClientRequestToken: token,
+    }),
+  );
 }
 
 /** The change table's rows: action, logical id, type, replacement. */

@@ -16,7 +16,7 @@ import {
 } from '../../shared/src/index.js';
 import { createChangeSet, deleteChangeSet, executeChangeSet } from './change-set.js';
 import type { DeployContext, StackSpec } from './context.js';
-import { StackEventPrinter } from './events.js';
+import { StackEventPrinter, startOperation } from './events.js';
 import { type DeployInput, readDeployInput } from './inputs.js';
 import { createStack, deleteStackAndWait, prepareStack } from './lifecycle.js';
 import { checkResets, loadParameters } from './parameters.js';
@@ -110,9 +110,9 @@ async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, repo
     logChanges(spec.stackName, changeSet.changes);
     stack = await core.group(`Update ${spec.stackName}`, async () => {
       const stackId = existing.StackId ?? spec.stackName;
-      const printer = new StackEventPrinter(ctx.client, stackId);
-      await printer.skipExisting();
-      await executeChangeSet(ctx, changeSet);
+      const operation = startOperation();
+      const printer = new StackEventPrinter(ctx.client, stackId, operation);
+      await executeChangeSet(ctx, changeSet, operation.token);
       const final = await waitForStack(ctx, { stackId, printer, description: `${spec.stackName} to be updated` });
       if (final?.StackStatus === 'UPDATE_COMPLETE') return final;
       const failure = printer.firstFailure();

@@ -119,7 +119,10 @@ describe('cfn-deploy with scripted CloudFormation responses', () => {
     await settle(run());
 
     expect(process.exitCode).toBe(1);
-    expect(cfn.commandCalls(DeleteStackCommand)[0]?.args[0].input).toEqual({ StackName: STACK_ID });
+    expect(cfn.commandCalls(DeleteStackCommand)[0]?.args[0].input).toEqual({
+      StackName: STACK_ID,
+      ClientRequestToken: expect.stringMatching(/^cfn-deploy-local-[-0-9a-f]+$/),
+    });
     expect(log.text()).toContain(
       '::error::Creating stack dev-network failed (ROLLBACK_COMPLETE): Vpc (AWS::EC2::VPC) CREATE_FAILED: The CIDR 10.0.0.0/33 is invalid.',
     );
