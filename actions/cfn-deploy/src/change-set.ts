@@ -22,6 +22,13 @@ export interface ChangeSetResult {
 // CloudFormation reports "nothing to change" as a FAILED change set with one of these reasons.
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
+/** A change set CloudFormation accepted and is computing. */
+export interface StartedChangeSet {
+  id: string;
+  /** For a CREATE change set: the REVIEW_IN_PROGRESS stack CloudFormation made for it. */
+  stackId: string;
+}
+
 /**
  * Creates a change set (UPDATE for an existing stack, CREATE for a preview of a new one), waits until
  * it is computed and lists every change (paginated). An empty change set is deleted right away.
@@ -32,6 +39,20 @@ export async function createChangeSet(
   spec: StackSpec,
   type: 'UPDATE' | 'CREATE',
 ): Promise<ChangeSetResult> {
+  const started = await startChangeSet(ctx, spec, type);
+  if (!started) return { id: '', stackId: spec.stackName, empty: true, changes: [] };
+  return awaitChangeSet(ctx, spec, started);
+}
+
+/**
+ * Sends CreateChangeSet.
+ * @returns the change set, or undefined when CloudFormation refused it for having nothing to change.
+ */
+export async function startChangeSet(
+  ctx: DeployContext,
+  spec: StackSpec,
+  type: 'UPDATE' | 'CREATE',
+): Promise<StartedChangeSet | undefined> {
   const created = await ctx.client
     .send(
       new CreateChangeSetCommand({
@@ -53,8 +74,20 @@ export async function createChangeSet(
       if (err instanceof Error && err.name === 'ValidationError' && NO_CHANGES.test(err.message)) return undefined;
       throw err;
     });
-  if (!created) return { id: '', stackId: spec.stackName, empty: true, changes: [] };
-  const id = created.Id ?? '';
+  if (!created) return undefined;
+  return { id: created.Id ?? '', stackId: created.StackId ?? spec.stackName };
+}
+
+/**
+ * Waits until a started change set is computed and lists its changes; an empty one is deleted.
+ * @throws with CloudFormation's reason when the change set fails for any other reason.
+ */
+export async function awaitChangeSet(
+  ctx: DeployContext,
+  spec: StackSpec,
+  started: StartedChangeSet,
+): Promise<ChangeSetResult> {
+  const { id } = started;
   const described = await waitUntil<DescribeChangeSetCommandOutput>({
     description: `change set for ${spec.stackName} to be computed`,
     intervalMs: ctx.intervalMs,
@@ -69,7 +102,7 @@ export async function createChangeSet(
       return { done: false, progress: status };
     },
   });
-  const stackId = described.StackId ?? created.StackId ?? spec.stackName;
+  const stackId = described.StackId ?? started.stackId;
   if (described.Status === 'FAILED') {
     const reason = described.StatusReason ?? 'no reason given';
     if (NO_CHANGES.test(reason)) {
@@ -77,7 +110,7 @@ export async function createChangeSet(
       return { id, stackId, empty: true, changes: [] };
     }
     throw new Error(
-      `The change set for ${spec.stackName} failed: ${reason}. Fix the template or parameters and rerun.`,
+      `The change set for ${spec.stackName} failed: ${reason.replace(/\.$/, '')}. Fix the template or parameters and rerun.`,
     );
   }
   return { id, stackId, empty: false, changes: await listChanges(ctx, id, spec.stackName) };

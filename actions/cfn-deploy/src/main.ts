@@ -14,12 +14,13 @@ import {
   runAction,
   startDeadline,
 } from '../../shared/src/index.js';
-import { createChangeSet, deleteChangeSet, executeChangeSet } from './change-set.js';
+import { createChangeSet, executeChangeSet } from './change-set.js';
 import type { DeployContext, StackSpec } from './context.js';
 import { StackEventPrinter, startOperation } from './events.js';
 import { type DeployInput, readDeployInput } from './inputs.js';
-import { createStack, deleteStackAndWait, prepareStack } from './lifecycle.js';
+import { createStack, prepareStack } from './lifecycle.js';
 import { checkResets, loadParameters } from './parameters.js';
+import { previewStack } from './preview.js';
 import { parametersForUpdate } from './previous-parameters.js';
 import { logChanges, type ReportOptions, setStepOutputs, writeReport } from './report.js';
 import { waitForStack } from './wait-stack.js';
@@ -151,18 +152,7 @@ async function preview(
   report: ReportOptions,
 ): Promise<Outcome> {
   report.operation = 'preview';
-  const changeSet = await core.group('Compute the change set (preview only)', async () =>
-    existing
-      ? createChangeSet(ctx, { ...spec, parameters: await parametersForUpdate(ctx, spec, existing) }, 'UPDATE')
-      : createChangeSet(ctx, spec, 'CREATE'),
-  );
-  report.changes = changeSet.changes;
-  if (!changeSet.empty) {
-    logChanges(spec.stackName, changeSet.changes);
-    // A CREATE change set leaves an empty REVIEW_IN_PROGRESS stack behind; remove it with the preview.
-    if (existing) await deleteChangeSet(ctx, changeSet);
-    else await deleteStackAndWait(ctx, changeSet.stackId, spec.stackName);
-  }
-  core.info('Preview only: nothing was executed.');
-  return { stack: existing, hasChanges: !changeSet.empty };
+  const result = await previewStack(ctx, spec, existing);
+  report.changes = result.changes;
+  return { stack: existing, hasChanges: result.hasChanges };
 }
