@@ -22,6 +22,13 @@ export interface ChangeSetResult {
 // CloudFormation reports "nothing to change" as a FAILED change set with one of these reasons.
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
+/** A change set CloudFormation accepted and is computing. */
+export interface StartedChangeSet {
+  id: string;
+  /** For a CREATE change set: the REVIEW_IN_PROGRESS stack CloudFormation made for it. */
+  stackId: string;
+}
+
 /**
  * Creates a change set (UPDATE for an existing stack, CREATE for a preview of a new one), waits until
  * it is computed and lists every change (paginated). An empty change set is deleted right away.
@@ -32,20 +39,55 @@ export async function createChangeSet(
   spec: StackSpec,
   type: 'UPDATE' | 'CREATE',
 ): Promise<ChangeSetResult> {
-  const created = await ctx.client.send(
-    new CreateChangeSetCommand({
-      StackName: spec.stackName,
-      ChangeSetName: `cfn-deploy-${Date.now()}`,
-      ChangeSetType: type,
-      TemplateBody: spec.templateBody,
-      Parameters: spec.parameters,
-      Capabilities: spec.capabilities,
-      Tags: spec.tags,
-      Description:
-        `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
-    }),
-  );
-  const id = created.Id ?? '';
+  const started = await startChangeSet(ctx, spec, type);
+  if (!started) return { id: '', stackId: spec.stackName, empty: true, changes: [] };
+  return awaitChangeSet(ctx, spec, started);
+}
+
+/**
+ * Sends CreateChangeSet.
+ * @returns the change set, or undefined when CloudFormation refused it for having nothing to change.
+ */
+export async function startChangeSet(
+  ctx: DeployContext,
+  spec: StackSpec,
+  type: 'UPDATE' | 'CREATE',
+): Promise<StartedChangeSet | undefined> {
+  const created = await ctx.client
+    .send(
+      new CreateChangeSetCommand({
+        StackName: spec.stackName,
+        ChangeSetName: `cfn-deploy-${Date.now()}`,
+        ChangeSetType: type,
+        TemplateBody: spec.templateBody,
+        Parameters: spec.parameters,
+        Capabilities: spec.capabilities,
+        // CreateChangeSet/UpdateStack: an empty Tags list removes every stack tag, an absent one keeps them.
+        ...(spec.tags && { Tags: spec.tags }),
+        Description:
+          `cfn-deploy ${process.env.GITHUB_REPOSITORY ?? ''} run ${process.env.GITHUB_RUN_ID ?? 'local'}`.trim(),
+      }),
+    )
+    .catch((err: unknown) => {
+      // CloudFormation answers "nothing to change" with a FAILED change set; moto (and UpdateStack)
+      // answer with this ValidationError instead. Either way there is nothing to execute or delete.
+      if (err instanceof Error && err.name === 'ValidationError' && NO_CHANGES.test(err.message)) return undefined;
+      throw err;
+    });
+  if (!created) return undefined;
+  return { id: created.Id ?? '', stackId: created.StackId ?? spec.stackName };
+}
+
+/**
+ * Waits until a started change set is computed and lists its changes; an empty one is deleted.
+ * @throws with CloudFormation's reason when the change set fails for any other reason.
+ */
+export async function awaitChangeSet(
+  ctx: DeployContext,
+  spec: StackSpec,
+  started: StartedChangeSet,
+): Promise<ChangeSetResult> {
+  const { id } = started;
   const described = await waitUntil<DescribeChangeSetCommandOutput>({
     description: `change set for ${spec.stackName} to be computed`,
     intervalMs: ctx.intervalMs,
@@ -60,7 +102,7 @@ export async function createChangeSet(
       return { done: false, progress: status };
     },
   });
-  const stackId = described.StackId ?? created.StackId ?? spec.stackName;
+  const stackId = described.StackId ?? started.stackId;
   if (described.Status === 'FAILED') {
     const reason = described.StatusReason ?? 'no reason given';
     if (NO_CHANGES.test(reason)) {
@@ -68,7 +110,7 @@ export async function createChangeSet(
       return { id, stackId, empty: true, changes: [] };
     }
     throw new Error(
-      `The change set for ${spec.stackName} failed: ${reason}. Fix the template or parameters and rerun.`,
+      `The change set for ${spec.stackName} failed: ${reason.replace(/\.$/, '')}. Fix the template or parameters and rerun.`,
     );
   }
   return { id, stackId, empty: false, changes: await listChanges(ctx, id, spec.stackName) };
@@ -90,9 +132,15 @@ export async function deleteChangeSet(ctx: DeployContext, changeSet: ChangeSetRe
   await ctx.client.send(new DeleteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
 }
 
-/** Starts executing a computed change set. */
-export async function executeChangeSet(ctx: DeployContext, changeSet: ChangeSetResult): Promise<void> {
-  await ctx.client.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.id, StackName: changeSet.stackId }));
+/** Starts executing a computed change set; every event of the update carries `token`. */
+export async function executeChangeSet(ctx: DeployContext, changeSet: ChangeSetResult, token: string): Promise<void> {
+  await ctx.client.send(
+    new ExecuteChangeSetCommand({
+      ChangeSetName: changeSet.id,
+      StackName: changeSet.stackId,
+      ClientRequestToken: token,
+    }),
+  );
 }
 
 /** The change table's rows: action, logical id, type, replacement. */

@@ -14,8 +14,13 @@ export interface DeployContext {
 export interface StackSpec {
   stackName: string;
   templateBody: string;
+  /** The parameters the inputs give a value to. */
   parameters: Parameter[];
+  /** Parameters an update sends back to their template defaults instead of keeping the stack's value. */
+  resetParameters: string[];
   capabilities: Capability[];
-  tags: Tag[];
-  terminationProtection: boolean;
+  /** The whole tag set; undefined leaves an existing stack's tags as they are. */
+  tags: Tag[] | undefined;
+  /** undefined leaves an existing stack's setting as it is (and a new stack unprotected). */
+  terminationProtection: boolean | undefined;
 }

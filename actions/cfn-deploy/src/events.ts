@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import {
   type CloudFormationClient,
@@ -5,7 +6,24 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 
-/** Prints each new stack event exactly once and remembers them for failure analysis. */
+/** Which events belong to one stack operation. */
+export interface OperationScope {
+  /** The ClientRequestToken this step gave the operation; CloudFormation stamps it on every event. */
+  token?: string | undefined;
+  /** When the operation began (the runner's clock), for events that carry no token. */
+  since: Date;
+}
+
+/**
+ * A scope for an operation this step is about to start, with a fresh ClientRequestToken (it also
+ * makes the SDK's retries of the request safe). The run id in it finds the run from the console.
+ */
+export function startOperation(): Required<OperationScope> {
+  const run = [process.env.GITHUB_RUN_ID, process.env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-') || 'local';
+  return { token: `cfn-deploy-${run}-${randomUUID()}`.replace(/[^-a-zA-Z0-9]/g, '-').slice(0, 128), since: new Date() };
+}
+
+/** Prints each new event of one operation exactly once and remembers them for failure analysis. */
 export class StackEventPrinter {
   private readonly seen = new Set<string>();
   private readonly events: StackEvent[] = [];
@@ -13,14 +31,10 @@ export class StackEventPrinter {
   constructor(
     private readonly client: CloudFormationClient,
     private readonly stackId: string,
+    private readonly scope: OperationScope,
   ) {}
 
-  /** Marks the events that already exist (earlier operations) as seen without printing them. */
-  async skipExisting(): Promise<void> {
-    for (const event of await this.fetchNew()) this.seen.add(event.EventId ?? '');
-  }
-
-  /** Fetches, prints (oldest first) and records the events not seen before. */
+  /** Fetches, prints (oldest first) and records the events of the operation not seen before. */
   async printNew(): Promise<void> {
     const fresh = (await this.fetchNew()).reverse();
     for (const event of fresh) {
@@ -49,22 +63,23 @@ export class StackEventPrinter {
     };
   }
 
-  // DescribeStackEvents is newest first; stop paging at the first page that reaches a seen event.
+  // DescribeStackEvents is newest first: stop paging at the first event already printed or older
+  // than this operation, instead of reading the stack's whole history on every poll.
   private async fetchNew(): Promise<StackEvent[]> {
     const fresh: StackEvent[] = [];
     const pages = paginateDescribeStackEvents({ client: this.client }, { StackName: this.stackId });
     for await (const page of pages) {
-      let reachedSeen = false;
       for (const event of page.StackEvents ?? []) {
-        if (this.seen.has(event.EventId ?? '')) {
-          reachedSeen = true;
-          break;
-        }
+        if (this.seen.has(event.EventId ?? '') || !this.isOfThisOperation(event)) return fresh;
         fresh.push(event);
       }
-      if (reachedSeen) break;
     }
     return fresh;
+  }
+
+  private isOfThisOperation(event: StackEvent): boolean {
+    if (this.scope.token && event.ClientRequestToken) return event.ClientRequestToken === this.scope.token;
+    return (event.Timestamp?.getTime() ?? 0) >= this.scope.since.getTime();
   }
 }
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { CreateStackCommand, DeleteStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import type { DeployContext, StackSpec } from './context.js';
-import { StackEventPrinter } from './events.js';
+import { StackEventPrinter, startOperation } from './events.js';
 import { classifyStack, describeStack, stuckAdvice } from './stack.js';
 import { waitForStack } from './wait-stack.js';
 
@@ -28,8 +28,8 @@ export async function prepareStack(ctx: DeployContext, stackName: string): Promi
       return undefined;
     }
     core.info(`Stack ${stackName} is busy (${stack.StackStatus}); waiting for that operation to finish first.`);
-    const printer = new StackEventPrinter(ctx.client, stackId);
-    await printer.skipExisting();
+    // Someone else's operation: its token is unknown, so print what happens from now on.
+    const printer = new StackEventPrinter(ctx.client, stackId, { since: new Date() });
     await waitForStack(ctx, { stackId, printer, description: `${stackName} to finish ${stack.StackStatus}` });
   }
   throw new Error(`Stack ${stackName} stayed busy through 5 operations in a row; rerun when nothing else deploys it.`);
@@ -37,9 +37,9 @@ export async function prepareStack(ctx: DeployContext, stackName: string): Promi
 
 /** Deletes a stack and waits until it is gone. @throws with the failed resource's reason on DELETE_FAILED. */
 export async function deleteStackAndWait(ctx: DeployContext, stackId: string, stackName: string): Promise<void> {
-  const printer = new StackEventPrinter(ctx.client, stackId);
-  await printer.skipExisting();
-  await ctx.client.send(new DeleteStackCommand({ StackName: stackId }));
+  const operation = startOperation();
+  const printer = new StackEventPrinter(ctx.client, stackId, operation);
+  await ctx.client.send(new DeleteStackCommand({ StackName: stackId, ClientRequestToken: operation.token }));
   const final = await waitForStack(ctx, { stackId, printer, description: `${stackName} to be deleted` });
   if (final) {
     const failure = printer.firstFailure();
@@ -53,18 +53,21 @@ export async function deleteStackAndWait(ctx: DeployContext, stackId: string, st
  * the stack is deleted and the step fails with the first failed resource and its reason.
  */
 export async function createStack(ctx: DeployContext, spec: StackSpec): Promise<Stack> {
+  const operation = startOperation();
   const created = await ctx.client.send(
     new CreateStackCommand({
       StackName: spec.stackName,
       TemplateBody: spec.templateBody,
       Parameters: spec.parameters,
       Capabilities: spec.capabilities,
-      Tags: spec.tags,
-      EnableTerminationProtection: spec.terminationProtection,
+      // Absent, not empty or false: an empty Tags list would remove tags, so say nothing unless asked.
+      ...(spec.tags && { Tags: spec.tags }),
+      ...(spec.terminationProtection !== undefined && { EnableTerminationProtection: spec.terminationProtection }),
+      ClientRequestToken: operation.token,
     }),
   );
   const stackId = created.StackId ?? spec.stackName;
-  const printer = new StackEventPrinter(ctx.client, stackId);
+  const printer = new StackEventPrinter(ctx.client, stackId, operation);
   const final = await waitForStack(ctx, { stackId, printer, description: `${spec.stackName} to be created` });
   if (final?.StackStatus === 'CREATE_COMPLETE') return final;
   const failure = printer.firstFailure();

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { CloudFormationClient, type Stack, UpdateTerminationProtectionCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  type Stack,
+  type Tag,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   awsClientConfig,
   cancellationSignal,
@@ -9,12 +14,14 @@ import {
   runAction,
   startDeadline,
 } from '../../shared/src/index.js';
-import { createChangeSet, deleteChangeSet, executeChangeSet } from './change-set.js';
+import { createChangeSet, executeChangeSet } from './change-set.js';
 import type { DeployContext, StackSpec } from './context.js';
-import { StackEventPrinter } from './events.js';
+import { StackEventPrinter, startOperation } from './events.js';
 import { type DeployInput, readDeployInput } from './inputs.js';
-import { createStack, deleteStackAndWait, prepareStack } from './lifecycle.js';
-import { loadParameters } from './parameters.js';
+import { createStack, prepareStack } from './lifecycle.js';
+import { checkResets, loadParameters } from './parameters.js';
+import { previewStack } from './preview.js';
+import { parametersForUpdate } from './previous-parameters.js';
 import { logChanges, type ReportOptions, setStepOutputs, writeReport } from './report.js';
 import { waitForStack } from './wait-stack.js';
 
@@ -67,12 +74,15 @@ async function buildSpec(input: DeployInput): Promise<StackSpec> {
       `Template ${input.template} is ${Buffer.byteLength(templateBody)} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} inline. Split it into smaller stacks.`,
     );
   }
+  const parameters = await loadParameters({ file: input['parameters-file'], lines: input.parameters });
+  checkResets(parameters, input['reset-parameters']);
   return {
     stackName: input['stack-name'],
     templateBody,
-    parameters: await loadParameters({ file: input['parameters-file'], lines: input.parameters }),
+    parameters,
+    resetParameters: input['reset-parameters'],
     capabilities: input.capabilities,
-    tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    tags: tagsOf(input.tags),
     terminationProtection: input['termination-protection'],
   };
 }
@@ -90,7 +100,9 @@ async function create(ctx: DeployContext, spec: StackSpec, report: ReportOptions
 
 async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, report: ReportOptions): Promise<Outcome> {
   report.operation = 'update';
-  const changeSet = await core.group('Compute the change set', () => createChangeSet(ctx, spec, 'UPDATE'));
+  const changeSet = await core.group('Compute the change set', async () =>
+    createChangeSet(ctx, { ...spec, parameters: await parametersForUpdate(ctx, spec, existing) }, 'UPDATE'),
+  );
   report.changes = changeSet.changes;
   let stack: Stack | undefined = existing;
   if (changeSet.empty) {
@@ -99,9 +111,9 @@ async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, repo
     logChanges(spec.stackName, changeSet.changes);
     stack = await core.group(`Update ${spec.stackName}`, async () => {
       const stackId = existing.StackId ?? spec.stackName;
-      const printer = new StackEventPrinter(ctx.client, stackId);
-      await printer.skipExisting();
-      await executeChangeSet(ctx, changeSet);
+      const operation = startOperation();
+      const printer = new StackEventPrinter(ctx.client, stackId, operation);
+      await executeChangeSet(ctx, changeSet, operation.token);
       const final = await waitForStack(ctx, { stackId, printer, description: `${spec.stackName} to be updated` });
       if (final?.StackStatus === 'UPDATE_COMPLETE') return final;
       const failure = printer.firstFailure();
@@ -115,7 +127,13 @@ async function update(ctx: DeployContext, spec: StackSpec, existing: Stack, repo
   return { stack, hasChanges: !changeSet.empty };
 }
 
+function tagsOf(lines: Record<string, string>): Tag[] | undefined {
+  const tags = Object.entries(lines).map(([Key, Value]) => ({ Key, Value }));
+  return tags.length > 0 ? tags : undefined;
+}
+
 async function applyTerminationProtection(ctx: DeployContext, spec: StackSpec, stack: Stack): Promise<void> {
+  if (spec.terminationProtection === undefined) return;
   if (Boolean(stack.EnableTerminationProtection) === spec.terminationProtection) return;
   await ctx.client.send(
     new UpdateTerminationProtectionCommand({
@@ -134,16 +152,7 @@ async function preview(
   report: ReportOptions,
 ): Promise<Outcome> {
   report.operation = 'preview';
-  const changeSet = await core.group('Compute the change set (preview only)', () =>
-    createChangeSet(ctx, spec, existing ? 'UPDATE' : 'CREATE'),
-  );
-  report.changes = changeSet.changes;
-  if (!changeSet.empty) {
-    logChanges(spec.stackName, changeSet.changes);
-    // A CREATE change set leaves an empty REVIEW_IN_PROGRESS stack behind; remove it with the preview.
-    if (existing) await deleteChangeSet(ctx, changeSet);
-    else await deleteStackAndWait(ctx, changeSet.stackId, spec.stackName);
-  }
-  core.info('Preview only: nothing was executed.');
-  return { stack: existing, hasChanges: !changeSet.empty };
+  const result = await previewStack(ctx, spec, existing);
+  report.changes = result.changes;
+  return { stack: existing, hasChanges: result.hasChanges };
 }

@@ -20,6 +20,21 @@ export async function loadParameters(sources: ParameterSources): Promise<Paramet
   return Object.entries(merged).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
 }
 
+/**
+ * Checks that no parameter is both given a value and reset to its default.
+ * @throws naming the parameters that are both.
+ */
+export function checkResets(parameters: Parameter[], resets: string[]): void {
+  const given = new Set(parameters.map((p) => p.ParameterKey));
+  const both = resets.filter((name) => given.has(name));
+  if (both.length > 0) {
+    throw new Error(
+      `Input 'reset-parameters': ${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} also given a value ` +
+        '(parameters or parameters-file); expected each parameter to be either set or reset. Remove one of the two.',
+    );
+  }
+}
+
 async function readParameterFile(path: string): Promise<Record<string, string>> {
   let text: string;
   try {

@@ -45,6 +45,21 @@ describe('cfn-deploy bundle against moto', () => {
     });
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'e2e-network' }))).Stacks?.[0];
     expect(stack?.Parameters).toContainEqual({ ParameterKey: 'PublicSubnet2Cidr', ParameterValue: '10.0.2.0/24' });
+
+    // moto reverts an unnamed parameter to its template default, as CloudFormation does without UsePreviousValue.
+    const thirdInputs = { ...inputs, parameters: 'EnvironmentName=e2e\nPublicSubnet1Cidr=10.0.5.0/24' };
+    const third = await runBundle({ action: 'cfn-deploy', inputs: thirdInputs, env: moto.env });
+    expect(third.code, third.log).toBe(0);
+    expect(third.log).toContain('Keeping the values e2e-network already has for');
+    const kept = (await cfn.send(new DescribeStacksCommand({ StackName: 'e2e-network' }))).Stacks?.[0];
+    expect(kept?.Parameters).toContainEqual({ ParameterKey: 'PublicSubnet1Cidr', ParameterValue: '10.0.5.0/24' });
+    expect(kept?.Parameters).toContainEqual({ ParameterKey: 'PublicSubnet2Cidr', ParameterValue: '10.0.2.0/24' });
+
+    // The same inputs again: with every parameter at its previous value moto refuses the change set.
+    const rerun = await runBundle({ action: 'cfn-deploy', inputs: thirdInputs, env: moto.env });
+    expect(rerun.code, rerun.log).toBe(0);
+    expect(rerun.outputs['has-changes']).toBe('false');
+    expect(rerun.outputs.VpcId).toBe(created.outputs.VpcId);
   });
 
   it('should fail the step with the template error for a missing template file', async () => {

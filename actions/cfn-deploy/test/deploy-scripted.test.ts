@@ -6,11 +6,8 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
-  DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
-  type Stack,
-  type StackEvent,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -24,35 +21,18 @@ import {
   readStepOutputs,
   STACK_ID,
   type StepFiles,
+  scriptEvents as scriptCfnEvents,
+  scriptStacks as scriptCfnStacks,
+  scriptTemplateSummary,
   settle,
   stack,
-  stackMissing,
 } from './harness.js';
 
 const cfn = mockClient(CloudFormationClient);
 let files: StepFiles;
 let log: ReturnType<typeof captureLog>;
-
-/** DescribeStacks answers in order; the last answer repeats. `undefined` = the stack does not exist. */
-function scriptStacks(answers: (Stack | undefined)[]): void {
-  let call = 0;
-  cfn.on(DescribeStacksCommand).callsFake(async (input: { StackName: string }) => {
-    const answer = answers[Math.min(call, answers.length - 1)];
-    call += 1;
-    if (!answer) throw stackMissing(input.StackName);
-    return { Stacks: [answer] };
-  });
-}
-
-/** DescribeStackEvents returns a growing history (newest first) as the script advances. */
-function scriptEvents(history: StackEvent[][]): void {
-  let call = 0;
-  cfn.on(DescribeStackEventsCommand).callsFake(async () => {
-    const events = history.slice(0, Math.min(call + 1, history.length)).flat();
-    call += 1;
-    return { StackEvents: [...events].reverse() };
-  });
-}
+const scriptStacks = (answers: Parameters<typeof scriptCfnStacks>[1]) => scriptCfnStacks(cfn, answers);
+const scriptEvents = (history: Parameters<typeof scriptCfnEvents>[1]) => scriptCfnEvents(cfn, history);
 
 beforeAll(() => {
   files = createStepFiles();
@@ -60,6 +40,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   cfn.reset();
+  scriptTemplateSummary(cfn);
   vi.useFakeTimers();
   log = captureLog();
 });
@@ -97,7 +78,7 @@ describe('cfn-deploy with scripted CloudFormation responses', () => {
       { ParameterKey: 'Note', ParameterValue: 'a=b,c' },
     ]);
     expect(create?.Tags).toEqual([{ Key: 'app', Value: 'mysfits' }]);
-    expect(create?.EnableTerminationProtection).toBe(false);
+    expect(create).not.toHaveProperty('EnableTerminationProtection');
     expect(log.text().match(/CREATE_COMPLETE {2}Vpc \(AWS::EC2::VPC\)/g)).toHaveLength(1);
     expect(log.text().match(/CREATE_IN_PROGRESS {2}dev-network/g)).toHaveLength(1);
     const outputs = readStepOutputs(files);
@@ -138,7 +119,10 @@ describe('cfn-deploy with scripted CloudFormation responses', () => {
     await settle(run());
 
     expect(process.exitCode).toBe(1);
-    expect(cfn.commandCalls(DeleteStackCommand)[0]?.args[0].input).toEqual({ StackName: STACK_ID });
+    expect(cfn.commandCalls(DeleteStackCommand)[0]?.args[0].input).toEqual({
+      StackName: STACK_ID,
+      ClientRequestToken: expect.stringMatching(/^cfn-deploy-local-[-0-9a-f]+$/),
+    });
     expect(log.text()).toContain(
       '::error::Creating stack dev-network failed (ROLLBACK_COMPLETE): Vpc (AWS::EC2::VPC) CREATE_FAILED: The CIDR 10.0.0.0/33 is invalid.',
     );

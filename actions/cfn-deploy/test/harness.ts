@@ -1,6 +1,21 @@
 import { writeFileSync } from 'node:fs';
-import type { Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import {
+  type Change,
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateSummaryCommand,
+  type Stack,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import {
+  captureLog,
   createStepFiles as createSharedStepFiles,
   prepareStep as prepareSharedStep,
   readStepOutputs as readOutputFile,
@@ -27,6 +42,7 @@ const INPUT_NAMES = [
   'timeout',
   'preview-only',
   'region',
+  'reset-parameters',
 ];
 
 /** One temp dir per test file: @actions/core caches the summary path after its first write. */
@@ -84,4 +100,97 @@ export function event(logicalId: string, status: string, extra: Partial<StackEve
     ResourceStatus: status as StackEvent['ResourceStatus'],
     ...extra,
   } as StackEvent;
+}
+
+/** The mocked client of a test file (`mockClient(CloudFormationClient)`). */
+export type CloudFormationStub = AwsClientStub<CloudFormationClient>;
+
+/** DescribeStacks answers in order; the last answer repeats. `undefined` = the stack does not exist. */
+export function scriptStacks(cfn: CloudFormationStub, answers: (Stack | undefined)[]): void {
+  let call = 0;
+  cfn.on(DescribeStacksCommand).callsFake(async (input: { StackName: string }) => {
+    const answer = answers[Math.min(call, answers.length - 1)];
+    call += 1;
+    if (!answer) throw stackMissing(input.StackName);
+    return { Stacks: [answer] };
+  });
+}
+
+/** DescribeStackEvents returns a growing history (newest first) as the script advances. */
+export function scriptEvents(cfn: CloudFormationStub, history: StackEvent[][]): void {
+  let call = 0;
+  cfn.on(DescribeStackEventsCommand).callsFake(async () => {
+    const events = history.slice(0, Math.min(call + 1, history.length)).flat();
+    call += 1;
+    return { StackEvents: [...events].reverse() };
+  });
+}
+
+/** A DescribeChangeSet `Change` (API reference shape) that modifies one resource. */
+export const MODIFY_VPC: Change = {
+  Type: 'Resource',
+  ResourceChange: { Action: 'Modify', LogicalResourceId: 'Vpc', ResourceType: 'AWS::EC2::VPC', Replacement: 'False' },
+};
+
+/**
+ * CreateChangeSet then DescribeChangeSet as the API reference documents them: computed with
+ * `changes`, or FAILED with `failedReason` (an empty change set is FAILED with "didn't contain changes").
+ */
+export function scriptChangeSet(
+  cfn: CloudFormationStub,
+  result: { changes: Change[] } | { failedReason: string },
+): void {
+  cfn
+    .on(CreateChangeSetCommand)
+    .resolves({ Id: 'arn:aws:cloudformation:eu-west-1:123456789012:changeSet/cs/1', StackId: STACK_ID });
+  cfn
+    .on(DescribeChangeSetCommand)
+    .resolves(
+      'changes' in result
+        ? { Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', StackId: STACK_ID, Changes: result.changes }
+        : { Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE', StatusReason: result.failedReason, StackId: STACK_ID },
+    );
+  cfn.on(DeleteChangeSetCommand).resolves({});
+  cfn.on(ExecuteChangeSetCommand).resolves({});
+}
+
+/** GetTemplateSummary of the harness template (API reference shape): one queue, no parameters. */
+export function scriptTemplateSummary(cfn: CloudFormationStub): void {
+  cfn.on(GetTemplateSummaryCommand).resolves({ Parameters: [], ResourceTypes: ['AWS::SQS::Queue'] });
+}
+
+/**
+ * Registers the hooks every scripted test file needs: a fresh mock, fake timers and a captured
+ * log per test, one set of step files per file.
+ */
+export function useScriptedCloudFormation(): {
+  cfn: CloudFormationStub;
+  files: () => StepFiles;
+  log: () => string;
+} {
+  const cfn = mockClient(CloudFormationClient);
+  let files: StepFiles | undefined;
+  let log: ReturnType<typeof captureLog> | undefined;
+  beforeAll(() => {
+    files = createStepFiles();
+  });
+  beforeEach(() => {
+    cfn.reset();
+    scriptTemplateSummary(cfn);
+    vi.useFakeTimers();
+    log = captureLog();
+  });
+  afterEach(() => {
+    log?.restore();
+    vi.useRealTimers();
+    process.exitCode = undefined;
+  });
+  return {
+    cfn,
+    files: () => {
+      if (!files) throw new Error('step files are created in beforeAll');
+      return files;
+    },
+    log: () => log?.text() ?? '',
+  };
 }
