@@ -7,6 +7,7 @@ import { createEdgeRouter } from '../services/local/src/edge-router.js';
 import { loadListenerRules } from '../services/local/src/listener-rules.js';
 import { type LocalStack, startLocalStack } from '../services/local/src/local-stack.js';
 import { freePort } from './support/free-port.js';
+import { listeningSockets, socketInodesOf } from './support/listening-sockets.js';
 
 const pauly = '2b473002-36f8-4b87-954e-9a377e0ccbec';
 
@@ -84,6 +85,26 @@ describe('npm start: the local stack behind the edge router', () => {
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
     expect(await likesOf(stack.url, pauly)).toBe(before);
     expect(lines.some((line) => line.includes(requestId))).toBe(false);
+  });
+
+  it('should listen on loopback only: every socket of the service processes, the router and dynalite', () => {
+    const sockets = listeningSockets();
+    const where = (socket: { address: string; port: number }) => `${socket.address}:${socket.port}`;
+    for (const [name, pid] of Object.entries(stack.pids)) {
+      expect(pid, name).toBeTypeOf('number');
+      const inodes = socketInodesOf(pid as number);
+      const own = sockets.filter((socket) => inodes.has(socket.inode));
+      // Each service listens on at least its port; none of its sockets may face the network.
+      expect(own.length, `listening sockets of the ${name} process`).toBeGreaterThan(0);
+      expect(own.filter((socket) => !socket.loopback).map(where), `${name} bound beyond loopback`).toEqual([]);
+    }
+    // The router and dynalite live in this process, next to the test runner's own sockets: find them by port.
+    for (const url of [stack.url, stack.dynamoEndpoint, stack.upstreams.monolith, stack.upstreams.like]) {
+      const port = Number(new URL(url).port);
+      const onPort = sockets.filter((socket) => socket.port === port);
+      expect(onPort.length, url).toBeGreaterThan(0);
+      expect(onPort.filter((socket) => !socket.loopback).map(where), `${url} bound beyond loopback`).toEqual([]);
+    }
   });
 
   it('should stop every process and the router on stop()', async () => {

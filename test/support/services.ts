@@ -91,7 +91,8 @@ export async function spawnBundle(options: {
   const port = Number(options.env.PORT ?? (await freePort()));
   const child = spawn(process.execPath, ['server.js', ...(options.args ?? [])], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(port) },
+    // Loopback unless the test says otherwise, as the local stack runs them: nothing else on the network reaches them.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,8 +5,11 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { type AllowedOrigins, apiCors } from './cors.js';
 import { ApiError, errorResponse } from './errors.js';
 import type { Logger } from './log.js';
+
+export type { AllowedOrigins } from './cors.js';
 
 export type AppEnv = { Variables: RequestIdVariables; Bindings: Partial<HttpBindings> };
 
@@ -17,14 +20,21 @@ export interface BaseAppOptions {
   logger: Logger;
   /** Largest request body accepted, in bytes; the APIs take no bodies, so this stays small. */
   maxBodyBytes?: number;
+  /** Origins a browser page may call the API from (`CORS_ALLOWED_ORIGINS`); default any origin. */
+  allowedOrigins?: AllowedOrigins;
 }
 
 /**
  * A Hono app with what both services share, in order: request id (taken from `X-Request-Id` when
- * well-formed), one JSON log line per request, secure headers, a body limit, 405 for known paths,
- * and JSON errors for everything else.
+ * well-formed), one JSON log line per request, CORS (preflights answered here, before any route or
+ * the 405 handler; the headers also reach every error response), secure headers, a body limit, 405
+ * for known paths, and JSON errors for everything else.
  */
-export function createBaseApp({ logger, maxBodyBytes = 16 * 1024 }: BaseAppOptions): Hono<AppEnv> {
+export function createBaseApp({
+  logger,
+  maxBodyBytes = 16 * 1024,
+  allowedOrigins = '*',
+}: BaseAppOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {
@@ -38,6 +48,7 @@ export function createBaseApp({ logger, maxBodyBytes = 16 * 1024 }: BaseAppOptio
       requestId: c.get('requestId'),
     });
   });
+  app.use(apiCors(allowedOrigins));
   // The load balancer's path rules (e.g. the fixed 404 for fulfill-like) match the path as sent,
   // while the router here sees it decoded and normalised. Only canonical paths are served, so a
   // path that escaped a rule by encoding (`fulfill%2Dlike`, `/./mysfits/...`) cannot reach a route.
@@ -55,6 +66,9 @@ export function createBaseApp({ logger, maxBodyBytes = 16 * 1024 }: BaseAppOptio
   app.use(
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
+      // A route may relax a header for what it serves (the monolith's images set a cross-origin
+      // Cross-Origin-Resource-Policy so pages on other origins can show them); the rest get the defaults.
+      overwrite: false,
     }),
   );
   app.use(

@@ -1,4 +1,4 @@
-import { type AppEnv, createBaseApp, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
+import { type AllowedOrigins, type AppEnv, createBaseApp, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
 import { ApiError } from '@mysfits/kit/errors';
 import type { Logger } from '@mysfits/kit/log';
 import type { Context } from 'hono';
@@ -10,6 +10,8 @@ const idempotencyKeyPattern = /^[A-Za-z0-9_-]{1,64}$/;
 export interface LikeAppOptions {
   monolith: MonolithClient;
   logger: Logger;
+  /** Origins whose pages may call the API (CORS_ALLOWED_ORIGINS); default any origin. */
+  allowedOrigins?: AllowedOrigins;
 }
 
 function idempotencyKey(c: Context<AppEnv>): string {
@@ -22,8 +24,8 @@ function idempotencyKey(c: Context<AppEnv>): string {
 }
 
 /** The like service: the business step of a like, then the monolith records it. */
-export function createApp({ monolith, logger }: LikeAppOptions) {
-  const app = createBaseApp({ logger });
+export function createApp({ monolith, logger, allowedOrigins }: LikeAppOptions) {
+  const app = createBaseApp({ logger, ...(allowedOrigins ? { allowedOrigins } : {}) });
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.post('/mysfits/:id/like', requireEmptyOrJsonObject, async (c) => {
     const mysfitId = c.req.param('id') ?? '';

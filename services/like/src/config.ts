@@ -1,8 +1,9 @@
+import { readServerEnv, type ServerEnv } from '@mysfits/kit/server-env';
+
 /** The like service's settings, from the environment. */
-export interface LikeConfig {
+export interface LikeConfig extends ServerEnv {
   /** Base URL of the monolith, e.g. http://monolith:8080 (Service Connect) or http://127.0.0.1:8081. */
   monolithUrl: URL;
-  port: number;
 }
 
 /** `MONOLITH_URL` may be a bare host (`monolith:8080`, as in the workshop) or a full http(s) URL. */
@@ -28,9 +29,5 @@ export function parseMonolithUrl(raw: string | undefined): URL {
 
 /** Reads and checks the environment; throws with what is wrong and how to fix it. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): LikeConfig {
-  const port = Number(env.PORT ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`PORT must be an integer between 0 and 65535, found "${env.PORT}".`);
-  }
-  return { monolithUrl: parseMonolithUrl(env.MONOLITH_URL), port };
+  return { ...readServerEnv(env), monolithUrl: parseMonolithUrl(env.MONOLITH_URL) };
 }

@@ -7,8 +7,9 @@ import { MonolithClient } from './monolith-client.js';
 const logger = processLogger('like');
 try {
   const config = readConfig();
-  const app = createApp({ monolith: new MonolithClient(config.monolithUrl), logger });
-  await startServer({ app, port: config.port, logger });
+  const monolith = new MonolithClient(config.monolithUrl);
+  const app = createApp({ monolith, logger, allowedOrigins: config.allowedOrigins });
+  await startServer({ app, port: config.port, ...(config.host ? { hostname: config.host } : {}), logger });
 } catch (error) {
   logger.error('like service failed to start', { error: error instanceof Error ? error.message : String(error) });
   process.exitCode = 1;

@@ -8,7 +8,7 @@ import {
   startLike,
   startMonolith,
 } from '../../../test/support/services.js';
-import { parseMonolithUrl } from '../src/config.js';
+import { parseMonolithUrl, readConfig } from '../src/config.js';
 
 const evangeline = '4e53920c-505a-4a90-a694-b9300791f0ae';
 const unknownId = '00000000-0000-4000-8000-000000000000';
@@ -47,6 +47,20 @@ describe('MONOLITH_URL', () => {
   it('should reject a missing or non-http value with what to set', () => {
     expect(() => parseMonolithUrl(undefined)).toThrow(/MONOLITH_URL is not set/);
     expect(() => parseMonolithUrl('ftp://monolith')).toThrow(/http or https/);
+  });
+});
+
+describe('CORS_ALLOWED_ORIGINS and HOST', () => {
+  it('should read the origins and the address to listen on, and refuse a path in an origin', () => {
+    const config = readConfig({
+      MONOLITH_URL: 'monolith:8080',
+      CORS_ALLOWED_ORIGINS: 'https://a.example',
+      HOST: '::1',
+    });
+    expect(config).toMatchObject({ allowedOrigins: ['https://a.example'], host: '::1' });
+    expect(() => readConfig({ MONOLITH_URL: 'monolith:8080', CORS_ALLOWED_ORIGINS: 'https://a.example/x' })).toThrow(
+      /^CORS_ALLOWED_ORIGINS must be "\*" \(any origin\) or a comma-separated list of origins/,
+    );
   });
 });
 
@@ -103,6 +117,33 @@ describe('like service against the real monolith', () => {
     expect(monolithLogger.lines.length).toBe(before);
   });
 
+  it('should answer the preflight of a like with an Idempotency-Key, and the like itself, for any origin', async () => {
+    const origin = 'http://mysfits-page.s3-website-us-east-1.amazonaws.com';
+    const preflight = await fetch(`${like.url}/mysfits/${evangeline}/like`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'idempotency-key',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    const liked = await fetch(`${like.url}/mysfits/${evangeline}/like`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Idempotency-Key': `cors-${Date.now()}` },
+    });
+    expect(liked.status).toBe(200);
+    expect(liked.headers.get('access-control-allow-origin')).toBe('*');
+    // The monolith's own 404 travels back through the like service with the CORS header on it.
+    const missing = await fetch(`${like.url}/mysfits/${unknownId}/like`, {
+      method: 'POST',
+      headers: { Origin: origin },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('should answer /health', async () => {
     expect(await (await fetch(`${like.url}/health`)).json()).toEqual({ status: 'ok' });
   });
@@ -143,9 +184,14 @@ describe('retries', () => {
     const monolith = await scriptedMonolith([500]);
     const like = await startLike({ monolithUrl: monolith.url });
     services.push(monolith, like);
-    const response = await fetch(`${like.url}/mysfits/${evangeline}/like`, { method: 'POST' });
+    const response = await fetch(`${like.url}/mysfits/${evangeline}/like`, {
+      method: 'POST',
+      headers: { Origin: 'https://page.example' },
+    });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: { code: 'monolith_unavailable' } });
+    // A page on another origin can read why its like failed.
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(monolith.seen.length).toBeGreaterThan(1);
     expect(monolith.seen.length).toBeLessThanOrEqual(4);
   });

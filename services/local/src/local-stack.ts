@@ -93,6 +93,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const [monolithPort, likePort] = await Promise.all([freePort(), freePort()]);
     const upstreams: Upstreams = { monolith: `http://127.0.0.1:${monolithPort}`, like: `http://127.0.0.1:${likePort}` };
+    // Only the router may be reached from outside (and only when HOST says so): a service bound to
+    // every interface would let anyone on the network call the monolith's internal fulfill-like.
+    const serviceHost = '127.0.0.1';
     const supervise = (service: ServiceProcess): ServiceProcess => {
       cleanups.push(() => service.stop());
       void service.exited.then((info) => {
@@ -107,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       spawnService({
         name: 'monolith',
         distDir: monolithDir,
-        env: { ...monolithEnv, PORT: String(monolithPort) },
+        env: { ...monolithEnv, HOST: serviceHost, PORT: String(monolithPort) },
         log,
       }),
     );
@@ -116,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         name: 'like',
         distDir: likeDir,
         // A bare host:port, as Service Connect gives it in the cloud.
-        env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, PORT: String(likePort) },
+        env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, HOST: serviceHost, PORT: String(likePort) },
         log,
       }),
     );

@@ -1,12 +1,13 @@
+import { readServerEnv, type ServerEnv } from '@mysfits/kit/server-env';
+
 /** The monolith's settings, all from the environment (ECS task definition or the local stack). */
-export interface MonolithConfig {
+export interface MonolithConfig extends ServerEnv {
   tableName: string;
   /** The table of fulfill-like Idempotency-Keys; default `<tableName>-like-requests`. */
   likeRequestsTableName: string;
   region: string;
   /** A local DynamoDB (dynalite) endpoint; unset in AWS. */
   dynamoEndpoint: string | undefined;
-  port: number;
 }
 
 /** Reads and checks the environment; throws with what is missing and how to set it. */
@@ -17,15 +18,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): MonolithConfig
       'DDB_TABLE_NAME is not set: set it to the mysfits DynamoDB table name (the platform stack output TableName, or "mysfits" for the local stack).',
     );
   }
-  const port = Number(env.PORT ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`PORT must be an integer between 0 and 65535, found "${env.PORT}".`);
-  }
   return {
+    ...readServerEnv(env),
     tableName,
     likeRequestsTableName: env.DDB_LIKE_REQUESTS_TABLE_NAME?.trim() || `${tableName}-like-requests`,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     dynamoEndpoint: env.DDB_ENDPOINT?.trim() || undefined,
-    port,
   };
 }

@@ -17,7 +17,8 @@ try {
     await seed(store, logger);
   } else if (command === 'serve') {
     const likeRequests = new LikeRequests(db, config.likeRequestsTableName, store);
-    await startServer({ app: createApp({ store, likeRequests, logger }), port: config.port, logger });
+    const app = createApp({ store, likeRequests, logger, allowedOrigins: config.allowedOrigins });
+    await startServer({ app, port: config.port, ...(config.host ? { hostname: config.host } : {}), logger });
   } else {
     throw new Error(`Unknown command "${command}": use "serve" (the default) or "seed".`);
   }
