@@ -69,7 +69,15 @@ const rollingBack = (
       }),
       ...(rolloutState === 'COMPLETED'
         ? []
-        : [deployment({ id: NEW_ID, status: 'ACTIVE', taskDefinition: NEW_TD, rolloutState: 'FAILED' })]),
+        : [
+            deployment({
+              id: NEW_ID,
+              status: 'ACTIVE',
+              taskDefinition: NEW_TD,
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+            }),
+          ]),
     ],
     ...extra,
   });
@@ -114,6 +122,29 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
     const summary = action.summary();
     expect(summary).toContain('ECS deployment circuit breaker: tasks failed to start.');
     expect(summary).toContain(`ECS rolled back to ${OLD_TD}: deployment ${ROLLBACK_ID} COMPLETED`);
+  });
+
+  it("should wait for ECS's rollback, not start a competing one, when the step times out during it", async () => {
+    action.inputs({ timeout: '100ms', 'rollback-timeout': '5s' });
+    const start = Date.now();
+    let first = true;
+    ecs.on(DescribeServicesCommand).callsFake(() => {
+      if (first) {
+        first = false;
+        return { services: [service({})] };
+      }
+      // ECS's rollback outlasts the step's timeout and completes during rollback-timeout.
+      return { services: [rollingBack(Date.now() - start < 300 ? 'IN_PROGRESS' : 'COMPLETED')] };
+    });
+
+    await run({ signal: new AbortController().signal });
+
+    expect(process.exitCode).toBe(1);
+    expect(action.outputs().status).toBe('TIMED_OUT');
+    expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(action.summary()).toContain(
+      `circuit breaker rolled back to ${OLD_TD}; rollback deployment ${ROLLBACK_ID} COMPLETED.`,
+    );
   });
 
   it('should restore the fields the update changed, wait for its own rollback and report it', async () => {
