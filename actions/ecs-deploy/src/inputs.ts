@@ -29,6 +29,7 @@ const schema = z.object({
   timeout: inputField.duration('30m'),
   'poll-interval': inputField.duration('15s'),
   rollback: inputField.boolean(true),
+  'rollback-timeout': inputField.duration('10m'),
   'force-new-deployment': inputField.boolean(false),
   'keep-desired-count': inputField.boolean(true),
   'run-task': inputField.boolean(false),

@@ -21,7 +21,17 @@ async function deployService(context: DeployContext, report: DeployReport, rollb
     applyService({ context, definition, taskDefinitionArn: rollback.targetTaskDefinition }),
   );
   Object.assign(report, { action: applied.action, strategy: applied.strategy });
-  Object.assign(rollback, { strategy: applied.strategy, previousTaskDefinition: applied.previousTaskDefinition });
+  Object.assign(rollback, {
+    strategy: applied.strategy,
+    previousTaskDefinition: applied.previousTaskDefinition,
+    previousFields: applied.previousFields,
+    unrestorable: applied.unrestorable,
+  });
+  if (applied.action === 'unchanged' && applied.strategy !== 'ROLLING') {
+    // Without UpdateService ECS starts no service deployment: there is nothing to watch.
+    report.status = 'UNCHANGED';
+    return;
+  }
   if (applied.strategy === 'ROLLING') {
     const primary = applied.service.deployments?.find((d) => d.status === 'PRIMARY');
     const deploymentId = primary?.taskDefinition === rollback.targetTaskDefinition ? primary.id : undefined;
@@ -35,21 +45,26 @@ async function deployService(context: DeployContext, report: DeployReport, rollb
         target: {
           taskDefinitionArn: rollback.targetTaskDefinition,
           deploymentId,
+          previousTaskDefinition: applied.previousTaskDefinition,
           waitUntil: context.inputs['wait-until'],
         },
         seenEventIds: applied.seenEventIds,
+        startedAt: applied.startedAt,
+        onEcsRollback: () => {
+          rollback.ecsRollingBack = true;
+        },
       }),
     );
     report.deploymentId = result.deployment.id;
     core.setOutput('deployment-id', result.deployment.id ?? '');
-    report.status = result.status;
+    report.status = applied.action === 'unchanged' ? 'UNCHANGED' : result.status;
     return;
   }
   const result = await core.group(`Watch ${applied.strategy} deployment (${context.inputs['wait-until']})`, () =>
     watchNative({
       context,
-      startedAt: applied.startedAt,
-      seenEventIds: applied.seenEventIds,
+      applied,
+      taskDefinitionArn: rollback.targetTaskDefinition,
       onDeployment: (arn) => {
         rollback.serviceDeploymentArn = arn;
         report.deploymentId = arn;

@@ -1,4 +1,4 @@
-import type { ServiceDeployment, ServiceRevisionSummary } from '@aws-sdk/client-ecs';
+import type { DeploymentLifecycleHookDetail, ServiceDeployment, ServiceRevisionSummary } from '@aws-sdk/client-ecs';
 import { LIFECYCLE_STAGES, type LifecycleStage, type WaitUntil } from './inputs.js';
 
 /** What one look at a native (BLUE_GREEN/LINEAR/CANARY) service deployment found. */
@@ -49,16 +49,22 @@ export function trafficText(deployment: ServiceDeployment): string | undefined {
   );
 }
 
+/** `lifecycle hook smoke (AWS_LAMBDA arn:…) FAILED, expires …, on timeout ROLLBACK`. */
+export function hookText(hook: DeploymentLifecycleHookDetail): string {
+  const target = [hook.targetType, hook.targetArn].filter(Boolean).join(' ');
+  return (
+    `lifecycle hook ${hook.hookId ?? '?'}${target ? ` (${target})` : ''} ${hook.status ?? 'PENDING'}` +
+    `${hook.expiresAt ? `, expires ${hook.expiresAt.toISOString()}` : ''}` +
+    `${hook.timeoutAction ? `, on timeout ${hook.timeoutAction}` : ''}`
+  );
+}
+
 /** Everything ECS says about why a service deployment failed: reason, rollback, hooks, circuit breaker, alarms. */
 export function failureReason(deployment: ServiceDeployment): string {
   const parts = [deployment.statusReason ?? 'no status reason given'];
   if (deployment.rollback?.reason) parts.push(`rollback: ${deployment.rollback.reason}`);
   for (const hook of deployment.lifecycleHookDetails ?? []) {
-    if (hook.status === 'FAILED' || hook.status === 'TIMED_OUT') {
-      parts.push(
-        `lifecycle hook ${hook.hookId ?? '?'} (${hook.targetArn ?? hook.targetType ?? 'target'}) ${hook.status}`,
-      );
-    }
+    if (hook.status === 'FAILED' || hook.status === 'TIMED_OUT') parts.push(hookText(hook));
   }
   const breaker = deployment.deploymentCircuitBreaker;
   if (breaker?.status === 'TRIGGERED') {

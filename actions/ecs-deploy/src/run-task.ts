@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DescribeTasksCommand,
   type NetworkConfiguration,
@@ -55,6 +56,46 @@ async function chooseNetwork(
   return undefined;
 }
 
+/**
+ * RunTask's clientToken: the same for every try of one step in one workflow run attempt (so a
+ * retried call cannot start a second task), different for a re-run attempt. A SHA-256 in hex is 64
+ * characters in 33-126, RunTask's limits. Undefined outside Actions: the SDK then makes one per call.
+ */
+export function runTaskClientToken(parts: Array<string | undefined>): string | undefined {
+  const { GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_ACTION } = process.env;
+  if (!GITHUB_RUN_ID) return undefined;
+  const identity = [GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT ?? '1', GITHUB_JOB, GITHUB_ACTION, ...parts];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/**
+ * What RunTask takes from the service definition: tags, ECS managed tags, execute command and
+ * launch-time volumes. RunTask refuses propagateTags SERVICE; the service's tags are sent as the
+ * task's own instead (also inside EBS volume tag specifications).
+ */
+export function taskFieldsFrom(definition: JsonObject): Partial<RunTaskCommandInput> {
+  const propagate = (value: unknown) => (value === 'SERVICE' ? undefined : (value as 'TASK_DEFINITION' | 'NONE'));
+  const volumes = definition.volumeConfigurations as RunTaskCommandInput['volumeConfigurations'];
+  return {
+    tags: definition.tags as RunTaskCommandInput['tags'],
+    propagateTags: propagate(definition.propagateTags),
+    enableECSManagedTags: definition.enableECSManagedTags as boolean | undefined,
+    enableExecuteCommand: definition.enableExecuteCommand as boolean | undefined,
+    volumeConfigurations: volumes?.map((volume) => ({
+      ...volume,
+      ...(volume.managedEBSVolume && {
+        managedEBSVolume: {
+          ...volume.managedEBSVolume,
+          tagSpecifications: volume.managedEBSVolume.tagSpecifications?.map((spec) => ({
+            ...spec,
+            propagateTags: propagate(spec.propagateTags),
+          })),
+        },
+      }),
+    })),
+  };
+}
+
 /** The essential containers' results; a missing or non-zero exit code is a failure. */
 function exitProblems(task: Task, taskDefinition: TaskDefinitionResult, container: string): string[] {
   const essential = new Set(taskDefinition.containers.filter((c) => c.essential).map((c) => c.name));
@@ -95,7 +136,13 @@ export async function runOneOffTask(options: {
       : { launchType: (serviceDefinition.launchType as 'FARGATE') ?? 'FARGATE' }),
     platformVersion: serviceDefinition.platformVersion as string | undefined,
     overrides: command ? { containerOverrides: [{ name: container, command }] } : undefined,
+    ...taskFieldsFrom(serviceDefinition),
+    clientToken: runTaskClientToken([cluster, taskDefinition.arn, container, JSON.stringify(command ?? null)]),
   };
+  // An undefined member would still be a key in the request; drop them so only what is set is sent.
+  for (const key of Object.keys(request) as Array<keyof RunTaskCommandInput>) {
+    if (request[key] === undefined) delete request[key];
+  }
   const response = await ecs.send(new RunTaskCommand(request));
   const started = response.tasks?.[0];
   if (!started?.taskArn) {

@@ -10,6 +10,7 @@ import {
 import type { JsonObject } from '../../shared/src/json.js';
 import type { DeployContext } from './context.js';
 import { planServiceUpdate } from './service-definition.js';
+import { applyServiceTags } from './service-tags.js';
 
 export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 
@@ -22,13 +23,61 @@ export interface ApplyResult {
   strategy: Strategy;
   /** Event ids that existed before the deploy, so only new events are printed. */
   seenEventIds: Set<string>;
-  /** When the create/update call was made (service deployments are looked up from here). */
+  /** When the create/update call was made (tasks created before it belong to older deployments). */
   startedAt: Date;
+  /** The service deployment the service named before this deploy (a native watch waits for a newer one). */
+  previousServiceDeployment: string | undefined;
+  /** UpdateService fields that put back what this update changed (for the action's own rollback). */
+  previousFields: JsonObject;
+  /** Changed fields whose earlier value cannot be sent back (the service had none). */
+  unrestorable: string[];
 }
 
-/** The service, or undefined when it does not exist or is INACTIVE (deleted, may be recreated). */
-export async function describeService(context: DeployContext, name: string): Promise<Service | undefined> {
-  const response = await context.ecs.send(new DescribeServicesCommand({ cluster: context.cluster, services: [name] }));
+/** List fields an UpdateService clears with `[]` when the service had none before. */
+const CLEARABLE = new Set([
+  'loadBalancers',
+  'serviceRegistries',
+  'placementConstraints',
+  'placementStrategy',
+  'volumeConfigurations',
+  'vpcLatticeConfigurations',
+]);
+
+/**
+ * The live values of the fields an update changes, in UpdateService shape: from the service, or
+ * its PRIMARY deployment for the fields ECS reports per deployment (serviceConnectConfiguration,
+ * volumeConfigurations, ...).
+ */
+export function previousValues(changed: JsonObject, existing: Service): { fields: JsonObject; unrestorable: string[] } {
+  const live = JSON.parse(JSON.stringify(existing)) as JsonObject;
+  const primary = (live.deployments as JsonObject[] | undefined)?.find((d) => d.status === 'PRIMARY') ?? {};
+  const fields: JsonObject = {};
+  const unrestorable: string[] = [];
+  for (const key of Object.keys(changed)) {
+    const value = live[key] ?? primary[key];
+    if (value !== undefined) fields[key] = value;
+    else if (CLEARABLE.has(key)) fields[key] = [];
+    else unrestorable.push(key);
+  }
+  return { fields, unrestorable };
+}
+
+/**
+ * The service, or undefined when it does not exist or is INACTIVE (deleted, may be recreated).
+ * `withTags`: include its tags (DescribeServices include TAGS).
+ */
+export async function describeService(
+  context: DeployContext,
+  name: string,
+  withTags = false,
+): Promise<Service | undefined> {
+  const response = await context.ecs.send(
+    new DescribeServicesCommand({
+      cluster: context.cluster,
+      services: [name],
+      ...(withTags ? { include: ['TAGS' as const] } : {}),
+    }),
+  );
   const service = response.services?.[0];
   return service && service.status !== 'INACTIVE' ? service : undefined;
 }
@@ -67,7 +116,7 @@ export async function applyService(options: {
 }): Promise<ApplyResult> {
   const { context, definition, taskDefinitionArn } = options;
   const name = context.inputs.service ?? '';
-  const existing = await describeService(context, name);
+  const existing = await describeService(context, name, true);
   const seenEventIds = new Set((existing?.events ?? []).map((e) => e.id ?? ''));
   const startedAt = new Date();
 
@@ -91,16 +140,18 @@ export async function applyService(options: {
       strategy,
       seenEventIds,
       startedAt,
+      previousServiceDeployment: undefined,
+      previousFields: {},
+      unrestorable: [],
     };
   }
 
   // Auto scaling owns the task count of a running service: a deploy that reset it to the file's
   // creation value would drop capacity under load until scaling caught up again.
-  const { desiredCount: _creationCount, ...updatable } = definition;
-  const { changed, createOnly } = planServiceUpdate(
-    context.inputs['keep-desired-count'] ? updatable : definition,
-    existing,
-  );
+  // Tags are not an UpdateService field: TagResource/UntagResource apply them below.
+  const skipped = new Set(['tags', ...(context.inputs['keep-desired-count'] ? ['desiredCount'] : [])]);
+  const updatable = Object.fromEntries(Object.entries(definition).filter(([key]) => !skipped.has(key)));
+  const { changed, createOnly } = planServiceUpdate(updatable, existing);
   // The file may switch the strategy (e.g. ROLLING → BLUE_GREEN); the update applies it.
   const strategy = detectStrategy({
     deploymentController:
@@ -115,6 +166,18 @@ export async function applyService(options: {
         'it was not applied. Delete and recreate the service to change it.',
     );
   }
+  await applyServiceTags({
+    context,
+    serviceArn: existing.serviceArn ?? name,
+    want: definition.tags as Service['tags'],
+    live: existing.tags,
+  });
+  const restore = previousValues(changed, existing);
+  const previous = {
+    previousServiceDeployment: existing.currentServiceDeployment,
+    previousFields: restore.fields,
+    unrestorable: restore.unrestorable,
+  };
   const newTaskDefinition = existing.taskDefinition !== taskDefinitionArn;
   const force = context.inputs['force-new-deployment'];
   if (!newTaskDefinition && Object.keys(changed).length === 0 && !force) {
@@ -126,6 +189,7 @@ export async function applyService(options: {
       strategy,
       seenEventIds,
       startedAt,
+      ...previous,
     };
   }
   const input: UpdateServiceCommandInput = {
@@ -149,5 +213,6 @@ export async function applyService(options: {
     strategy,
     seenEventIds,
     startedAt,
+    ...previous,
   };
 }

@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, ListTasksCommand, type Service, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, paginateListTasks, type Service, type Task } from '@aws-sdk/client-ecs';
 import type { DeployContext } from './context.js';
 
 /** Prints each service event once, oldest first, skipping those that existed before the deploy. */
@@ -28,32 +28,75 @@ export function describeStoppedTask(task: Task): string {
   return `task ${id} stopped${stopCode}: ${task.stoppedReason ?? 'no reason given'}${containers.length > 0 ? `; ${containers.join('; ')}` : ''}`;
 }
 
+/** Which stopped tasks belong to the deployment being watched. */
+export interface StoppedTaskFilter {
+  service: string;
+  /** Only tasks of this task definition (the revision just deployed). */
+  taskDefinitionArn: string;
+  /** Only tasks created after this (minus clock skew): older ones stopped for the rollout itself. */
+  createdAfter: Date;
+  /** Only tasks started by this ECS deployment (`ecs-svc/...`), when known. */
+  startedBy?: string | undefined;
+}
+
+/** Tasks created this long before the create/update call still count (clock skew with ECS). */
+const SKEW_MS = 60_000;
+/** DescribeTasks takes up to 100 tasks per call (ECS API reference). */
+const DESCRIBE_BATCH = 100;
+
 /**
- * Prints the reasons of tasks of a deployment that stopped, each task once. Returns the reasons
- * printed so far, newest last, for the failure message.
+ * Prints the reasons of the watched deployment's tasks that stopped, each task once. Reads every
+ * page of the service's STOPPED tasks, so a new deployment's failures are not hidden behind the
+ * previous deployment's tasks that stopped normally. `reasons` holds them in order, newest last.
  */
 export class StoppedTaskReporter {
   private readonly seen = new Set<string>();
   readonly reasons: string[] = [];
 
-  constructor(private readonly context: DeployContext) {}
+  constructor(
+    private readonly context: DeployContext,
+    private readonly filter: StoppedTaskFilter,
+  ) {}
 
-  async report(options: { service: string; startedBy?: string | undefined }): Promise<void> {
+  /** Looks for tasks that stopped since the last look and notes the new deployment's. */
+  async report(startedBy: string | undefined = this.filter.startedBy): Promise<void> {
     const { ecs, cluster } = this.context;
-    const listed = await ecs.send(
-      new ListTasksCommand({ cluster, serviceName: options.service, desiredStatus: 'STOPPED', maxResults: 20 }),
+    const fresh: string[] = [];
+    const pages = paginateListTasks(
+      { client: ecs, pageSize: DESCRIBE_BATCH },
+      { cluster, serviceName: this.filter.service, desiredStatus: 'STOPPED' },
     );
-    const arns = (listed.taskArns ?? []).filter((arn) => !this.seen.has(arn));
-    if (arns.length === 0) return;
-    const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
-    for (const task of described.tasks ?? []) {
-      if (!task.taskArn || this.seen.has(task.taskArn)) continue;
-      this.seen.add(task.taskArn);
-      // Tasks of an older deployment stopping is the rollout working, not a failure.
-      if (options.startedBy && task.startedBy && task.startedBy !== options.startedBy) continue;
+    for await (const page of pages) {
+      for (const arn of page.taskArns ?? []) if (!this.seen.has(arn)) fresh.push(arn);
+    }
+    const after = this.filter.createdAfter.getTime() - SKEW_MS;
+    const ours: Task[] = [];
+    for (let i = 0; i < fresh.length; i += DESCRIBE_BATCH) {
+      const described = await ecs.send(
+        new DescribeTasksCommand({ cluster, tasks: fresh.slice(i, i + DESCRIBE_BATCH) }),
+      );
+      for (const task of described.tasks ?? []) {
+        if (!task.taskArn || this.seen.has(task.taskArn)) continue;
+        // A task still stopping (lastStatus not yet STOPPED) is looked at again next time.
+        if (task.lastStatus !== 'STOPPED') continue;
+        this.seen.add(task.taskArn);
+        if (task.taskDefinitionArn !== this.filter.taskDefinitionArn) continue;
+        if ((task.createdAt?.getTime() ?? Number.POSITIVE_INFINITY) < after) continue;
+        if (startedBy && task.startedBy && task.startedBy !== startedBy) continue;
+        ours.push(task);
+      }
+    }
+    ours.sort((a, b) => (a.stoppedAt?.getTime() ?? 0) - (b.stoppedAt?.getTime() ?? 0));
+    for (const task of ours) {
       const reason = describeStoppedTask(task);
       this.reasons.push(reason);
       this.context.timeline.note(reason, task.stoppedAt ?? new Date());
     }
+  }
+
+  /** ` Stopped tasks: a | b | c.` (the last three), or '' when none stopped. */
+  sentence(): string {
+    const recent = this.reasons.slice(-3);
+    return recent.length > 0 ? ` Stopped tasks: ${recent.join(' | ')}.` : '';
   }
 }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
 import { runBundle } from '../../shared/test/support/run-bundle.js';
@@ -107,6 +112,42 @@ describe('render-task-definition and ecs-deploy bundles against moto', () => {
       runningCount: 2,
       taskDefinition: taskDefinitionArn,
     });
+  });
+
+  it("should make the service's tags the file's (aws: tags untouched) and leave them alone without a tags key", async () => {
+    const ecs = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: 'mysfits-test', services: ['monolith'] }));
+    const resourceArn = described.services?.[0]?.serviceArn ?? '';
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn,
+        tags: [
+          { key: 'team', value: 'legacy' },
+          { key: 'old', value: 'x' },
+          { key: 'aws:cloudformation:stack-name', value: 'mysfits-test-service' },
+        ],
+      }),
+    );
+    const tags = async () =>
+      Object.fromEntries(
+        ((await ecs.send(new ListTagsForResourceCommand({ resourceArn }))).tags ?? []).map((t) => [t.key, t.value]),
+      );
+    const inputs = {
+      service: 'monolith',
+      'task-definition': taskDefinitionArn,
+      stacks: 'platform=mysfits-test-platform',
+      'keep-desired-count': 'false',
+    };
+
+    const tagged = await deploy({ ...inputs, 'service-definition': fixture('service-tagged.yml') });
+    expect(tagged.code, tagged.log).toBe(0);
+    const expected = { team: 'mysfits', stage: 'test', 'aws:cloudformation:stack-name': 'mysfits-test-service' };
+    expect(await tags()).toEqual(expected);
+    expect(tagged.summary).toContain('Tags of service monolith: set team, stage; removed old');
+
+    const untouched = await deploy({ ...inputs, 'service-definition': fixture('service-scaled.yml') });
+    expect(untouched.code, untouched.log).toBe(0);
+    expect(await tags()).toEqual(expected);
   });
 
   it('should run a one-off seed task to a zero exit code', async () => {

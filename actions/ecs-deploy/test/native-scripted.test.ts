@@ -1,9 +1,10 @@
 import {
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
-  ListServiceDeploymentsCommand,
+  ListTasksCommand,
   type ServiceDeployment,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
@@ -12,9 +13,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { ActionEnv } from './support/action-env.js';
-import { NEW_TD, SD_ARN, service, serviceDeployment } from './support/ecs-fixtures.js';
+import { NEW_TD, REV_NEW, SD_ARN, service, serviceDeployment, serviceRevision } from './support/ecs-fixtures.js';
 
-// Scripted ECS: moto has no ListServiceDeployments / DescribeServiceDeployments / StopServiceDeployment.
+// Scripted ECS: moto has no DescribeServiceDeployments / DescribeServiceRevisions / StopServiceDeployment.
+// Shapes from the ECS API reference (UpdateService names service.currentServiceDeployment).
 const ecs = mockClient(ECSClient);
 const action = new ActionEnv();
 const blueGreen = () =>
@@ -47,12 +49,11 @@ beforeEach(() => {
     },
   });
   ecs.on(DescribeServicesCommand).resolves({ services: [blueGreen()] });
-  ecs.on(UpdateServiceCommand).resolves({ service: { ...blueGreen(), taskDefinition: NEW_TD } });
-  ecs.on(ListServiceDeploymentsCommand).resolves({
-    serviceDeployments: [
-      { serviceDeploymentArn: SD_ARN, createdAt: new Date(), status: 'PENDING', targetServiceRevisionArn: 'rev-2' },
-    ],
-  });
+  ecs
+    .on(UpdateServiceCommand)
+    .resolves({ service: { ...blueGreen(), taskDefinition: NEW_TD, currentServiceDeployment: SD_ARN } });
+  ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [serviceRevision(REV_NEW, NEW_TD)] });
+  ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
 });
 
@@ -61,7 +62,7 @@ afterEach(() => {
 });
 
 const target = (weights: { production?: number; test?: number }, running = 2) => ({
-  arn: 'rev-2',
+  arn: REV_NEW,
   requestedTaskCount: 2,
   runningTaskCount: running,
   requestedProductionTrafficWeight: weights.production,
@@ -179,7 +180,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
     );
     expect(summary).toContain('rollback: Lifecycle hook smoke-test returned FAILED');
     expect(summary).toContain(
-      'lifecycle hook smoke-test (arn:aws:lambda:us-east-1:123456789012:function:smoke) FAILED',
+      'lifecycle hook smoke-test (AWS_LAMBDA arn:aws:lambda:us-east-1:123456789012:function:smoke) FAILED',
     );
     // ECS rolled back by itself; asking again would be wrong.
     expect(ecs.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);

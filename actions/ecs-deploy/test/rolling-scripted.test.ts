@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/main.js';
 import { ActionEnv } from './support/action-env.js';
-import { deployment, event, NEW_TD, OLD_TD, service } from './support/ecs-fixtures.js';
+import { deployment, event, NEW_TD, OLD_TD, service, stoppedTask } from './support/ecs-fixtures.js';
 
 // Scripted ECS (moto's services never run tasks and its deployments never change after UpdateService).
 const ecs = mockClient(ECSClient);
@@ -151,7 +151,12 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [service({})] })
       .resolvesOnce({ services: [started()] })
-      .resolves({ services: [rolledBack] });
+      .resolvesOnce({ services: [rolledBack] })
+      .resolves({
+        services: [
+          service({ deployments: [deployment({ id: 'ecs-svc/3333333333333333333', taskDefinition: OLD_TD })] }),
+        ],
+      });
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
 
     await run({ signal: new AbortController().signal });
@@ -165,8 +170,14 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
 
   it('should fail on a FAILED rollout with the stopped task reason and roll back to the previous task definition', async () => {
     inputs();
+    // Without the circuit breaker's rollback, rolling back is the action's job.
+    const deploymentConfiguration = {
+      deploymentCircuitBreaker: { enable: true, rollback: false },
+      strategy: 'ROLLING' as const,
+    };
     const failed = service({
       taskDefinition: NEW_TD,
+      deploymentConfiguration,
       deployments: [
         deployment({
           id: NEW_ID,
@@ -181,22 +192,20 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     });
     ecs
       .on(DescribeServicesCommand)
-      .resolvesOnce({ services: [service({})] })
-      .resolves({ services: [failed] });
+      .resolvesOnce({ services: [service({ deploymentConfiguration })] })
+      .resolvesOnce({ services: [failed] })
+      .resolves({ services: [service({ deploymentConfiguration })] });
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
-    ecs.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:us-east-1:123456789012:task/mysfits-dev/abc123'] });
-    ecs.on(DescribeTasksCommand).resolves({
-      tasks: [
-        {
-          taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/mysfits-dev/abc123',
-          startedBy: NEW_ID,
-          lastStatus: 'STOPPED',
-          stopCode: 'EssentialContainerExited',
-          stoppedReason: 'Essential container in task exited',
-          containers: [{ name: 'monolith', exitCode: 1, reason: undefined }],
-        },
-      ],
+    const task = stoppedTask({
+      id: 'abc123',
+      taskDefinitionArn: NEW_TD,
+      startedBy: NEW_ID,
+      createdAt: new Date(),
+      stoppedReason: 'Essential container in task exited',
+      exitCode: 1,
     });
+    ecs.on(ListTasksCommand).resolves({ taskArns: [task.taskArn ?? ''] });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
 
     await run({ signal: new AbortController().signal });
 
@@ -259,7 +268,8 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
 
   it('should fail within one poll interval of ECS reporting FAILED (fake timers)', async () => {
     vi.useFakeTimers({ now: new Date('2025-06-01T12:00:00Z') });
-    inputs({ 'poll-interval': '15s', timeout: '30m' });
+    // Without the circuit breaker's rollback the failure ends the watch at once (nothing to wait for).
+    inputs({ 'poll-interval': '15s', timeout: '30m', rollback: 'false' });
     const failsAt = Date.now() + 40_000;
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
     let before = true;
@@ -272,6 +282,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
       polls.push(Date.now());
       if (Date.now() < failsAt) return { services: [started()] };
       const failed = started();
+      failed.deploymentConfiguration = { deploymentCircuitBreaker: { enable: true, rollback: false } };
       const ours = failed.deployments?.[0];
       if (ours) Object.assign(ours, { rolloutState: 'FAILED', rolloutStateReason: 'tasks failed to start' });
       return { services: [failed] };

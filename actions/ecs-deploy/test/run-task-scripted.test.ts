@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
@@ -102,5 +104,101 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('TIMED_OUT');
     expect(ecs.commandCalls(StopTaskCommand)[0]?.args[0].input).toMatchObject({ cluster: 'mysfits-dev', task: TASK });
+  });
+
+  describe('RunTask request from the service definition', () => {
+    const stopped = {
+      tasks: [
+        {
+          taskArn: TASK,
+          lastStatus: 'STOPPED',
+          desiredStatus: 'STOPPED',
+          containers: [{ name: 'monolith', exitCode: 0 }],
+        },
+      ],
+    };
+    const definition = (text: string) => {
+      const file = join(action.dir, 'service.yml');
+      writeFileSync(file, text);
+      action.inputs({ 'service-definition': file });
+    };
+    const request = () => ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    const github = (attempt: string) =>
+      action.env({
+        GITHUB_RUN_ID: '16543210987',
+        GITHUB_RUN_ATTEMPT: attempt,
+        GITHUB_JOB: 'seed',
+        GITHUB_ACTION: 'seed',
+      });
+
+    beforeEach(() => {
+      ecs.on(DescribeTasksCommand).resolves(stopped);
+    });
+
+    it('should pass tags, propagateTags, enableExecuteCommand, enableECSManagedTags and volumeConfigurations (RunTask)', async () => {
+      definition(
+        [
+          'launchType: FARGATE',
+          'tags: [{ key: team, value: mysfits }, { key: stage, value: dev }]',
+          'propagateTags: TASK_DEFINITION',
+          'enableECSManagedTags: true',
+          'enableExecuteCommand: true',
+          'volumeConfigurations:',
+          '  - name: scratch',
+          '    managedEBSVolume: { sizeInGiB: 20, volumeType: gp3, roleArn: "arn:aws:iam::123456789012:role/ebs", filesystemType: ext4 }',
+          '',
+        ].join('\n'),
+      );
+
+      await run({ signal: new AbortController().signal });
+
+      expect(process.exitCode).toBeUndefined();
+      expect(request()).toMatchObject({
+        tags: [
+          { key: 'team', value: 'mysfits' },
+          { key: 'stage', value: 'dev' },
+        ],
+        propagateTags: 'TASK_DEFINITION',
+        enableECSManagedTags: true,
+        enableExecuteCommand: true,
+        volumeConfigurations: [
+          {
+            name: 'scratch',
+            managedEBSVolume: {
+              sizeInGiB: 20,
+              volumeType: 'gp3',
+              roleArn: 'arn:aws:iam::123456789012:role/ebs',
+              filesystemType: 'ext4',
+            },
+          },
+        ],
+      });
+    });
+
+    it("should not send propagateTags SERVICE, which RunTask refuses, but the service's tags themselves", async () => {
+      definition('tags: [{ key: team, value: mysfits }]\npropagateTags: SERVICE\n');
+
+      await run({ signal: new AbortController().signal });
+
+      expect(request()).not.toHaveProperty('propagateTags');
+      expect(request()?.tags).toEqual([{ key: 'team', value: 'mysfits' }]);
+    });
+
+    it('should send one clientToken per workflow run attempt, within RunTask limits (64 characters, 33-126)', async () => {
+      github('1');
+      await run({ signal: new AbortController().signal });
+      const first = request()?.clientToken ?? '';
+      ecs.resetHistory();
+      await run({ signal: new AbortController().signal });
+      const again = request()?.clientToken;
+      ecs.resetHistory();
+      github('2');
+      await run({ signal: new AbortController().signal });
+      const retried = request()?.clientToken;
+
+      expect(first).toMatch(/^[\x21-\x7e]{1,64}$/);
+      expect(again).toBe(first);
+      expect(retried).not.toBe(first);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Deployment, Service, ServiceDeployment, ServiceEvent } from '@aws-sdk/client-ecs';
+import type { Deployment, Service, ServiceDeployment, ServiceEvent, ServiceRevision, Task } from '@aws-sdk/client-ecs';
 
 /** Shapes from the ECS API reference (DescribeServices, DescribeServiceDeployments). */
 export const ACCOUNT = '123456789012';
@@ -7,6 +7,11 @@ export const SERVICE_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/mysfits-dev
 export const OLD_TD = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/mysfits-monolith:7`;
 export const NEW_TD = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/mysfits-monolith:8`;
 export const SD_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/mysfits-dev/monolith/Kq3fN2xUe8wUcDgtAbcde`;
+/** An earlier service deployment of the same service (the one that put OLD_TD there). */
+export const SD_OLD_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/mysfits-dev/monolith/Aa1bB2cC3dD4eE5fF6gG7`;
+/** Service revisions as DescribeServiceRevisions names them: `service-revision/<cluster>/<service>/<id>`. */
+export const REV_OLD = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-revision/mysfits-dev/monolith/4980306466373577095`;
+export const REV_NEW = `arn:aws:ecs:us-east-1:${ACCOUNT}:service-revision/mysfits-dev/monolith/5785467359017427432`;
 
 export function deployment(overrides: Partial<Deployment>): Deployment {
   return {
@@ -62,10 +67,50 @@ export function serviceDeployment(overrides: Partial<ServiceDeployment>): Servic
     createdAt: new Date(),
     status: 'PENDING',
     sourceServiceRevisions: [
-      { arn: `${SERVICE_ARN}/1`, requestedTaskCount: 2, runningTaskCount: 2, requestedProductionTrafficWeight: 100 },
+      { arn: REV_OLD, requestedTaskCount: 2, runningTaskCount: 2, requestedProductionTrafficWeight: 100 },
     ],
-    targetServiceRevision: { arn: `${SERVICE_ARN}/2`, requestedTaskCount: 0, runningTaskCount: 0, pendingTaskCount: 0 },
+    targetServiceRevision: { arn: REV_NEW, requestedTaskCount: 0, runningTaskCount: 0, pendingTaskCount: 0 },
     deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 },
     ...overrides,
+  };
+}
+
+/** A DescribeServiceRevisions entry (ServiceRevision in the ECS API reference). */
+export function serviceRevision(arn: string, taskDefinition: string): ServiceRevision {
+  return {
+    serviceRevisionArn: arn,
+    serviceArn: SERVICE_ARN,
+    clusterArn: CLUSTER_ARN,
+    taskDefinition,
+    launchType: 'FARGATE',
+    platformVersion: '1.4.0',
+    createdAt: new Date(),
+  };
+}
+
+/** A STOPPED task as DescribeTasks returns it. */
+export function stoppedTask(options: {
+  id: string;
+  taskDefinitionArn: string;
+  startedBy?: string;
+  createdAt: Date;
+  stoppedReason: string;
+  stopCode?: Task['stopCode'];
+  exitCode?: number;
+}): Task {
+  return {
+    taskArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/mysfits-dev/${options.id}`,
+    clusterArn: CLUSTER_ARN,
+    taskDefinitionArn: options.taskDefinitionArn,
+    group: 'service:monolith',
+    startedBy: options.startedBy,
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    launchType: 'FARGATE',
+    createdAt: options.createdAt,
+    stoppedAt: new Date(options.createdAt.getTime() + 30_000),
+    stopCode: options.stopCode ?? 'EssentialContainerExited',
+    stoppedReason: options.stoppedReason,
+    containers: [{ name: 'monolith', lastStatus: 'STOPPED', exitCode: options.exitCode }],
   };
 }
