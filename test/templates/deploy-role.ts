@@ -31,13 +31,16 @@ export function deployRolePolicies(bootstrap: CfnTemplate, env: SampleEnvironmen
   const managed = (id: string): NamedPolicy => {
     const resource = bootstrap.Resources[id];
     if (resource?.Type !== 'AWS::IAM::ManagedPolicy') {
-      throw new Error(`bootstrap.yml: ${id} should be an AWS::IAM::ManagedPolicy of this template, found ${resource?.Type}.`);
+      throw new Error(
+        `bootstrap.yml: ${id} should be an AWS::IAM::ManagedPolicy of this template, found ${resource?.Type}.`,
+      );
     }
     return { name: id, policy: resolve(properties(resource).PolicyDocument, options) as PolicyDocument };
   };
   const role = properties(bootstrap.Resources.DeployRole);
   const attached = asList(role.ManagedPolicyArns as Array<{ Ref?: string }> | undefined).map((arn) => {
-    if (arn.Ref === undefined) throw new Error('bootstrap.yml: the deploy role should attach only policies of its own template (Ref).');
+    if (arn.Ref === undefined)
+      throw new Error('bootstrap.yml: the deploy role should attach only policies of its own template (Ref).');
     return managed(arn.Ref);
   });
   return { identity: [...attached, ...inlinePolicies('DeployRole', options)], boundary: managed(boundaryId) };

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
 import { type RequestAnalysis, runSimulation, type StatementExplain } from '@cloud-copilot/iam-simulate';
 import type { NamedPolicy } from './deploy-role.js';
 import {
@@ -123,7 +124,9 @@ async function simulate(need: Need, resource: string, sample: SampleResource | u
     {},
   );
   if (response.resultType === 'error') {
-    throw new Error(`iam-simulate rejected ${need.action} on ${resource} (${need.source}): ${JSON.stringify(response.errors)}`);
+    throw new Error(
+      `iam-simulate rejected ${need.action} on ${resource} (${need.source}): ${JSON.stringify(response.errors)}`,
+    );
   }
   const analysis = response.resultType === 'single' ? response.result.analysis : response.results[0]?.analysis;
   return { result: response.overallResult, analysis };

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
 import { globSync, readFileSync } from 'node:fs';
 import { z } from 'zod/mini';
 import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
@@ -73,6 +74,21 @@ function viaService(type: string, env: SampleEnvironment): string | undefined {
 
 const taggingActions = /:(CreateTags|AddTags|TagResource)$/;
 
+/** The managed policies the templates' roles attach (iam:PolicyARN of Attach/DetachRolePolicy). */
+function attachedPolicyArns(templates: Record<string, CfnTemplate>, env: SampleEnvironment): string[] {
+  return Object.values(templates).flatMap((template) =>
+    Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Role')
+      .flatMap((resource) => (resource.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [])
+      .map((arn) => {
+        const text = typeof arn === 'string' ? arn : (arn as { 'Fn::Sub'?: string })['Fn::Sub'];
+        if (text === undefined)
+          throw new Error(`a role attaches ${JSON.stringify(arn)}: write it as a string or !Sub.`);
+        return text.replaceAll('${AWS::Partition}', env.partition).replaceAll('${AWS::AccountId}', env.account);
+      }),
+  );
+}
+
 /** Each permission the handlers of the templates' resource types list, as a need of the deploy role. */
 export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env: SampleEnvironment): Need[] {
   const needs: Need[] = [];
@@ -92,6 +108,11 @@ export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env:
         if (action === 'iam:CreateServiceLinkedRole' && linked) {
           need.context = { 'iam:AWSServiceName': linked.service };
           need.resources = [serviceLinkedRoleArn(env, linked.service, linked.role)];
+        }
+        if (/^iam:(Attach|Detach)RolePolicy$/.test(action)) {
+          for (const policy of attachedPolicyArns(templates, env))
+            needs.push({ ...need, context: { 'iam:PolicyARN': policy } });
+          continue;
         }
         needs.push(need);
       }

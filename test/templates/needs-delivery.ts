@@ -35,11 +35,17 @@ export function sdkCalls(sources: Record<string, string>): SdkCall[] {
     const imported = new Map<string, string>();
     for (const match of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
       for (const item of (match[1] ?? '').split(',')) {
-        const name = item.replace(/^\s*type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+        const name = item
+          .replace(/^\s*type\s+/, '')
+          .split(/\s+as\s+/)
+          .pop()
+          ?.trim();
         if (name) imported.set(name, match[2] ?? '');
       }
     }
-    for (const match of text.matchAll(/new\s+([A-Z]\w*)Command\s*\(|\bpaginate([A-Z]\w*)\s*\(|\bwaitUntil([A-Z]\w*)\s*\(/g)) {
+    for (const match of text.matchAll(
+      /new\s+([A-Z]\w*)Command\s*\(|\bpaginate([A-Z]\w*)\s*\(|\bwaitUntil([A-Z]\w*)\s*\(/g,
+    )) {
       const [whole, command, paginated, waiter] = match;
       const name = command ? `${command}Command` : paginated ? `paginate${paginated}` : `waitUntil${waiter}`;
       const client = imported.get(name);
@@ -54,7 +60,9 @@ export function sdkCalls(sources: Record<string, string>): SdkCall[] {
 export function readSdkSources(): Record<string, string> {
   const files = sdkSourceGlobs.flatMap((pattern) => globSync(pattern, { cwd: repoRoot }));
   return Object.fromEntries(
-    files.filter((file) => !file.endsWith('.test.ts')).map((file) => [file, readFileSync(`${repoRoot}${file}`, 'utf8')]),
+    files
+      .filter((file) => !file.endsWith('.test.ts'))
+      .map((file) => [file, readFileSync(`${repoRoot}${file}`, 'utf8')]),
   );
 }
 
@@ -76,7 +84,8 @@ export function cliCalls(): Array<{ file: string; action: string }> {
     const text = readFileSync(`${repoRoot}${file}`, 'utf8');
     for (const [, service = '', command = ''] of text.matchAll(/\baws ([a-z0-9-]+) ([a-z][a-z0-9-]*)/g)) {
       const prefix = cliServices[service];
-      if (prefix === undefined) throw new Error(`${file}: aws ${service} ${command}: add the IAM prefix of "${service}" to cliServices.`);
+      if (prefix === undefined)
+        throw new Error(`${file}: aws ${service} ${command}: add the IAM prefix of "${service}" to cliServices.`);
       const action = command.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
       calls.push({ file, action: `${prefix}:${action}` });
     }
@@ -169,10 +178,12 @@ export function deliveryNeeds(sources: Record<string, string>, env: SampleEnviro
   const add = (source: string, action: string) => {
     needs.push({ source, owner: 'delivery', action, phase: 'call' }, ...implied(action, source, env));
   };
-  for (const call of sdkCalls(sources)) add(`${call.file} ${call.command}`, `${servicePrefix(call.client)}:${call.command}`);
+  for (const call of sdkCalls(sources))
+    add(`${call.file} ${call.command}`, `${servicePrefix(call.client)}:${call.command}`);
   for (const action of announcedCalls) add('announced by issue 9 §2', action);
   for (const call of cliCalls()) add(`${call.file} aws ${call.action}`, call.action);
-  for (const file of workflowsUse('aws-actions/amazon-ecr-login')) add(`${file} amazon-ecr-login`, 'ecr:GetAuthorizationToken');
+  for (const file of workflowsUse('aws-actions/amazon-ecr-login'))
+    add(`${file} amazon-ecr-login`, 'ecr:GetAuthorizationToken');
   for (const file of workflowsUse('docker/build-push-action')) {
     for (const action of imagePush) add(`${file} build-push-action (push)`, action);
   }

@@ -21,7 +21,10 @@ export function readExceptions(): Exceptions {
 function propertyAt(properties: unknown, path: string): unknown {
   return path
     .split('.')
-    .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), properties);
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      properties,
+    );
 }
 
 export interface Review {
@@ -50,7 +53,9 @@ export function review(denials: Denial[], exceptions: Exceptions, templates: Rec
         if (resource.Type !== denial.need.owner) continue;
         for (const path of exception.whenSet ?? []) {
           if (propertyAt(resource.Properties, path) !== undefined) {
-            broken.add(`${exceptionsFile}: ${denial.need.owner} ${denial.need.action} is excused "${exception.reason}", but ${file} ${id} sets ${path}: allow it in bootstrap.yml instead.`);
+            broken.add(
+              `${exceptionsFile}: ${denial.need.owner} ${denial.need.action} is excused "${exception.reason}", but ${file} ${id} sets ${path}: allow it in bootstrap.yml instead.`,
+            );
           }
         }
       }

@@ -52,7 +52,9 @@ function resourceValue(template: CfnTemplate, env: SampleEnvironment) {
 
 /** A resource of a statement made concrete: one log stream of a log group, one index of a table. */
 function concrete(resource: string, env: SampleEnvironment): string {
-  return resource.replace(/:log-group:([^:]+):\*$/, ':log-group:$1:log-stream:ecs/sample').replaceAll('*', `${env.name}-sample`);
+  return resource
+    .replace(/:log-group:([^:]+):\*$/, ':log-group:$1:log-stream:ecs/sample')
+    .replaceAll('*', `${env.name}-sample`);
 }
 
 interface WorkloadRole {
@@ -69,7 +71,8 @@ function workloadRoles(templates: Record<string, CfnTemplate>, env: SampleEnviro
         const managed = asList(properties(resource).ManagedPolicyArns as unknown[] | undefined).map((arn) => {
           const name = String(resolve(arn, options)).split('/').pop() ?? '';
           const policy = awsManagedPolicies[name];
-          if (policy === undefined) throw new Error(`${file} ${id} attaches ${name}: add its document to awsManagedPolicies.`);
+          if (policy === undefined)
+            throw new Error(`${file} ${id} attaches ${name}: add its document to awsManagedPolicies.`);
           return { name, policy };
         });
         return { where: `${file} ${id}`, identity: [...inlinePolicies(id, options), ...managed] };
