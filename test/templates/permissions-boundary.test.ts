@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are CloudFormation !Sub expressions, not JavaScript templates.
 import { describe, expect, it } from 'vitest';
-import { actionsOnlyOnStar, resourceStatements, type Statement } from './iam.js';
+import { actionsWithResourceArns, resourceStatements, type Statement } from './iam.js';
 import { asList, loadTemplate, properties, resourcesOfType, templateFiles } from './templates.js';
 
 const bootstrap = loadTemplate('bootstrap.yml');
@@ -101,12 +101,12 @@ describe('the workload permissions boundary (bootstrap.yml)', () => {
     }
   });
 
-  it('should scope every resource to this account, region and environment where AWS allows', () => {
+  it('should scope every resource to this account, region and environment where AWS allows', async () => {
     for (const statement of boundaryStatements) {
       const resources = asList(statement.Resource);
       if (resources.includes('*')) {
         expect(resources, statement.Sid).toEqual(['*']);
-        for (const action of asList(statement.Action)) expect(actionsOnlyOnStar, action).toHaveProperty([action]);
+        expect(await actionsWithResourceArns(asList(statement.Action)), statement.Sid).toEqual([]);
         continue;
       }
       for (const resource of resources) {

@@ -1,0 +1,122 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
+import { globSync, readFileSync } from 'node:fs';
+import { z } from 'zod/mini';
+import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
+import type { Need, Phase } from './iam-evaluate.js';
+import type { SampleEnvironment } from './iam-samples.js';
+import { repoRoot } from './templates.js';
+
+/** The templates whose stacks the deploy role creates through CloudFormation. */
+export const workloadTemplateFiles = ['network.yml', 'platform.yml', 'scaling.yml'];
+
+const handlerNames = ['create', 'read', 'update', 'delete', 'list'] as const satisfies readonly Phase[];
+
+const providerSchema = z.object({
+  typeName: z.string(),
+  handlers: z.optional(z.record(z.string(), z.object({ permissions: z.optional(z.array(z.string())) }))),
+  tagging: z.optional(z.object({ taggable: z.optional(z.boolean()), tagOnCreate: z.optional(z.boolean()) })),
+});
+export type ProviderSchema = z.infer<typeof providerSchema>;
+
+function schemaDirectory(): string {
+  const [found] = globSync('.venv/lib/python3*/site-packages/cfnlint/data/schemas', { cwd: repoRoot });
+  if (found === undefined) {
+    throw new Error('cfn-lint is not installed in .venv: run `bash scripts/setup.sh all` (npm test does).');
+  }
+  return `${repoRoot}${found}`;
+}
+
+/** The resource provider schema cfn-lint ships for a type (providers/us-east-1.json names its file). */
+export function providerSchemaOf(type: string): ProviderSchema {
+  const directory = schemaDirectory();
+  const index = z
+    .record(z.string(), z.string())
+    .parse(JSON.parse(readFileSync(`${directory}/providers/us-east-1.json`, 'utf8')));
+  const file = index[type];
+  if (file === undefined) throw new Error(`cfn-lint has no provider schema for ${type} in us-east-1.`);
+  return providerSchema.parse(JSON.parse(readFileSync(`${directory}/resources/${file}.json`, 'utf8')));
+}
+
+/** Every resource type the templates declare, with the logical ids that have it. */
+export function resourceTypes(templates: Record<string, CfnTemplate>): Map<string, string[]> {
+  const types = new Map<string, string[]>();
+  for (const [file, template] of Object.entries(templates)) {
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      types.set(resource.Type, [...(types.get(resource.Type) ?? []), `${file} ${id}`]);
+    }
+  }
+  return types;
+}
+
+/** The service-linked role each type's handler may create, and its role name. */
+export const serviceLinkedRoles: Record<string, { service: string; role: string }> = {
+  'AWS::ECS::Cluster': { service: 'ecs.amazonaws.com', role: 'AWSServiceRoleForECS' },
+  'AWS::ApplicationAutoScaling::ScalableTarget': {
+    service: 'ecs.application-autoscaling.amazonaws.com',
+    role: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+  },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    service: 'elasticloadbalancing.amazonaws.com',
+    role: 'AWSServiceRoleForElasticLoadBalancing',
+  },
+};
+
+export function serviceLinkedRoleArn(env: SampleEnvironment, service: string, role: string): string {
+  return `arn:${env.partition}:iam::${env.account}:role/aws-service-role/${service}/${role}`;
+}
+
+/** How a type's handler reaches KMS: through the service (the repositories' and tables' AWS managed keys). */
+function viaService(type: string, env: SampleEnvironment): string | undefined {
+  if (type.startsWith('AWS::ECR::')) return `ecr.${env.region}.amazonaws.com`;
+  if (type.startsWith('AWS::DynamoDB::')) return `dynamodb.${env.region}.amazonaws.com`;
+  return undefined;
+}
+
+const taggingActions = /:(CreateTags|AddTags|TagResource)$/;
+
+/** The managed policies the templates' roles attach (iam:PolicyARN of Attach/DetachRolePolicy). */
+function attachedPolicyArns(templates: Record<string, CfnTemplate>, env: SampleEnvironment): string[] {
+  return Object.values(templates).flatMap((template) =>
+    Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Role')
+      .flatMap((resource) => (resource.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [])
+      .map((arn) => {
+        const text = typeof arn === 'string' ? arn : (arn as { 'Fn::Sub'?: string })['Fn::Sub'];
+        if (text === undefined)
+          throw new Error(`a role attaches ${JSON.stringify(arn)}: write it as a string or !Sub.`);
+        return text.replaceAll('${AWS::Partition}', env.partition).replaceAll('${AWS::AccountId}', env.account);
+      }),
+  );
+}
+
+/** Each permission the handlers of the templates' resource types list, as a need of the deploy role. */
+export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env: SampleEnvironment): Need[] {
+  const needs: Need[] = [];
+  for (const type of resourceTypes(templates).keys()) {
+    const schema = providerSchemaOf(type);
+    for (const phase of handlerNames) {
+      const permissions = schema.handlers?.[phase]?.permissions ?? [];
+      const createAction = permissions
+        .map((permission) => permission.split(':'))
+        .find(([, name]) => /^(Create|Allocate|Register)/.test(name ?? '') && !/Tags?$/.test(name ?? ''))?.[1];
+      for (const action of permissions) {
+        const need: Need = { source: `${type} ${phase}`, owner: type, action, phase };
+        if (phase === 'create' && taggingActions.test(action) && createAction) need.createAction = createAction;
+        const via = viaService(type, env);
+        if (action.startsWith('kms:') && via) need.context = { 'kms:ViaService': via };
+        const linked = serviceLinkedRoles[type];
+        if (action === 'iam:CreateServiceLinkedRole' && linked) {
+          need.context = { 'iam:AWSServiceName': linked.service };
+          need.resources = [serviceLinkedRoleArn(env, linked.service, linked.role)];
+        }
+        if (/^iam:(Attach|Detach)RolePolicy$/.test(action)) {
+          for (const policy of attachedPolicyArns(templates, env))
+            needs.push({ ...need, context: { 'iam:PolicyARN': policy } });
+          continue;
+        }
+        needs.push(need);
+      }
+    }
+  }
+  return needs;
+}
