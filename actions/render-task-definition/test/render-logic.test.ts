@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
+import { validateTaskDefinition } from '../../shared/src/task-definition-rules.js';
+import { fargateMemoryChoices } from '../../shared/src/task-size.js';
 import { applyImages, mergeNamedValues, toNamedValues } from '../src/containers.js';
 import { diffText, lineDiff } from '../src/diff.js';
-import { fargateMemoryChoices, validateTaskDefinition } from '../src/validate.js';
 
 const base = () => ({
   family: 'mysfits-monolith',
