@@ -12,8 +12,8 @@
 //   lacks is left out (and listed); a member or required list the SDK has and botocore lacks
 //   stops the script (raise BOTOCORE_VERSION).
 //
-// Usage: node scripts/extract-ecs-model.ts [--check] [--botocore <service-2.json[.gz]>]
-//   --check  compares with the committed file instead of writing it (exit 1 on a difference).
+// Usage: node scripts/extract-ecs-model.ts [--check] [--botocore <service-2.json[.gz]>] [--out <file>]
+//   --check  compares with the committed file (or --out) instead of writing it (exit 1 on a difference).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const ROOTS = ['RegisterTaskDefinitionRequest', 'CreateServiceRequest', 'UpdateS
 const WHEEL_MEMBER = 'botocore/data/ecs/2014-11-13/service-2.json.gz';
 
 const root = new URL('..', import.meta.url).pathname;
-const outFile = join(root, 'actions/shared/src/ecs-model.json');
+const modelFile = join(root, 'actions/shared/src/ecs-model.json');
 
 interface BotoRef {
   shape: string;
@@ -208,6 +208,7 @@ function main(): void {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
   const override = args.includes('--botocore') ? args[args.indexOf('--botocore') + 1] : undefined;
+  const outFile = args.includes('--out') ? (args[args.indexOf('--out') + 1] ?? modelFile) : modelFile;
   const text = override ? readModelFile(override) : pinnedBotocoreModel();
   const parsed = JSON.parse(text) as { shapes: Record<string, BotoShape> };
   const { model, notes } = extract({
@@ -216,7 +217,7 @@ function main(): void {
   });
   for (const note of notes) process.stderr.write(`extract-ecs-model: ${note}\n`);
   // In the repository's own format (biome checks JSON too), so a regenerated file compares equal.
-  const json = execFileSync(join(root, 'node_modules/.bin/biome'), ['format', `--stdin-file-path=${outFile}`], {
+  const json = execFileSync(join(root, 'node_modules/.bin/biome'), ['format', `--stdin-file-path=${modelFile}`], {
     input: JSON.stringify(model),
     encoding: 'utf8',
   });

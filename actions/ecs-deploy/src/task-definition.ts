@@ -54,7 +54,7 @@ export async function prepareTaskDefinition(context: DeployContext): Promise<Tas
       containers: containersOf(definition),
     };
   }
-  const { definition } = toRegisterShape(await readDocument(input, 'task definition'), input);
+  const { definition } = toRegisterShape(await readDocument(input, 'task definition'));
   const { document } = await resolvePlaceholders({
     document: definition,
     stackAliases: inputs.stacks,

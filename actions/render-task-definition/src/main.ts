@@ -25,7 +25,7 @@ async function render(): Promise<void> {
   const region = optionalRegion(inputs.region);
 
   const { definition: raw, removed } = await core.group('Read task definition', async () => {
-    const shaped = toRegisterShape(await readDocument(source, 'task definition'), source);
+    const shaped = toRegisterShape(await readDocument(source, 'task definition'));
     core.info(`Read ${source}`);
     if (shaped.removed.length > 0) core.info(`Removed read-only field(s): ${shaped.removed.join(', ')}`);
     return shaped;

@@ -84,7 +84,7 @@ describe('read-only fields', () => {
       },
       tags: [{ key: 'app', value: 'mysfits' }],
     };
-    const { definition, removed } = toRegisterShape(described, 'described.json');
+    const { definition, removed } = toRegisterShape(described);
     expect(removed.sort()).toEqual(
       [
         'compatibilities',
@@ -100,9 +100,10 @@ describe('read-only fields', () => {
     expect(definition).toEqual({ ...base(), tags: [{ key: 'app', value: 'mysfits' }] });
   });
 
-  it('should reject a field RegisterTaskDefinition does not know', () => {
-    expect(() => toRegisterShape({ ...base(), memorySize: '512' }, 'td.yml')).toThrow(
-      /td\.yml' has field\(s\) RegisterTaskDefinition does not know: memorySize/,
+  it('should reject a field RegisterTaskDefinition does not know, naming the one it likely meant', () => {
+    const { definition } = toRegisterShape({ ...base(), memorySize: '512' });
+    expect(() => validateTaskDefinition(definition, 'td.yml')).toThrow(
+      'memorySize: unknown member; did you mean memory?',
     );
   });
 });

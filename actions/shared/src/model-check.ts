@@ -52,7 +52,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? Number.POSITIVE_INFINITY;
 }
 
-/** The member a misspelt name most likely meant: same letters in another case, or 1-2 edits away. */
+/** The member a misspelt name most likely meant: same letters in another case, 1-2 edits away, or a prefix. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
@@ -64,7 +64,12 @@ export function closestName(name: string, candidates: readonly string[]): string
       best = { name: candidate, distance };
     }
   }
-  return best?.name;
+  if (best) return best.name;
+  // `memorySize` for memory, `env` for environment: one name is the start of the other.
+  return candidates
+    .filter((c) => Math.min(c.length, lower.length) >= 3)
+    .filter((c) => lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower))
+    .sort((a, b) => b.length - a.length)[0];
 }
 
 function checkRange(value: number, limits: { min?: number; max?: number }, path: string, walk: Walk, why: string) {

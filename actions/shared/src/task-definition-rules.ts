@@ -187,7 +187,7 @@ function checkPorts(definition: JsonObject, problems: string[]): void {
  * to what ECS stores ("1024", "2048").
  * @throws Error listing every problem, each with its path and what was expected.
  */
-export function validateTaskDefinition(document: JsonObject, file = 'the task definition'): TaskDefinitionCheck {
+export function validateTaskDefinition(document: JsonObject, file = 'the file'): TaskDefinitionCheck {
   const checked = checkAgainstModel(document, { shape: 'RegisterTaskDefinitionRequest' });
   const { problems, notes } = checked;
   const definition = checked.value;
