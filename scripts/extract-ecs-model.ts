@@ -169,7 +169,7 @@ function extract(botocore: { version: string; shapes: Record<string, BotoShape> 
           `${name}: required ${required.join(', ')} in botocore, ${fromSdk.required.join(', ')} in the SDK`,
         );
       }
-      shape.members = Object.fromEntries(kept.map((m) => [m, (source.members ?? {})[m]?.shape ?? '']));
+      shape.members = Object.fromEntries(kept.map((m) => [m, source.members?.[m]?.shape ?? '']));
       if (required.length > 0) shape.required = required;
       queue.push(...Object.values(shape.members));
     } else if (source.type === 'list') {
