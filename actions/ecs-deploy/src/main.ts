@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { awsClientConfig, resolveRegion } from '../../shared/src/aws.js';
 import { cancellationSignal } from '../../shared/src/cancel.js';
 import { errorMessage, runAction } from '../../shared/src/errors.js';
+import type { JsonObject } from '../../shared/src/json.js';
 import { startDeadline } from '../../shared/src/wait.js';
 import { type DeployContext, Timeline } from './context.js';
 import { readDeployInputs } from './inputs.js';
@@ -15,8 +16,12 @@ import { readServiceDefinition } from './service-definition.js';
 import { type DeployReport, writeDeploySummary } from './summary.js';
 import { prepareTaskDefinition } from './task-definition.js';
 
-async function deployService(context: DeployContext, report: DeployReport, rollback: RollbackState): Promise<void> {
-  const definition = await core.group('Read service definition', () => readServiceDefinition(context));
+async function deployService(
+  context: DeployContext,
+  report: DeployReport,
+  rollback: RollbackState,
+  definition: JsonObject,
+): Promise<void> {
   const applied = await core.group('Create or update service', () =>
     applyService({ context, definition, taskDefinitionArn: rollback.targetTaskDefinition }),
   );
@@ -100,18 +105,20 @@ async function deploy(signal: AbortSignal): Promise<void> {
     serviceDeploymentArn: undefined,
   };
   try {
+    // Both files are read and validated before the first write (the task definition just before
+    // it is registered): a rejected service file must not leave a new revision behind.
+    const serviceDefinition = await core.group('Read service definition', () => readServiceDefinition(context));
     const taskDefinition = await core.group('Register task definition', () => prepareTaskDefinition(context));
     report.taskDefinitionArn = taskDefinition.arn;
     rollback.targetTaskDefinition = taskDefinition.arn;
     core.setOutput('task-definition-arn', taskDefinition.arn);
     if (inputs['run-task']) {
-      const serviceDefinition = await readServiceDefinition(context);
       const result = await core.group('Run one-off task', () =>
         runOneOffTask({ context, taskDefinition, serviceDefinition }),
       );
       Object.assign(report, { taskArn: result.taskArn, exitCode: result.exitCode, status: 'STOPPED' });
     } else {
-      await deployService(context, report, rollback);
+      await deployService(context, report, rollback, serviceDefinition);
     }
   } catch (err) {
     report.status = statusOf(err);

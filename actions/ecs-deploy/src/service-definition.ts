@@ -1,86 +1,31 @@
+import * as core from '@actions/core';
 import type { Service } from '@aws-sdk/client-ecs';
 import { canonical } from '../../shared/src/canonical.js';
 import { readDocument } from '../../shared/src/document.js';
 import { isObject, type JsonObject } from '../../shared/src/json.js';
 import { resolvePlaceholders } from '../../shared/src/placeholders.js';
+import { updatableServiceMembers, validateServiceDefinition } from '../../shared/src/service-definition-rules.js';
 import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
 import type { DeployContext } from './context.js';
 
-/** Fields of CreateServiceRequest a service definition file may hold. */
-const CREATE_FIELDS = new Set([
-  'cluster',
-  'serviceName',
-  'taskDefinition',
-  'availabilityZoneRebalancing',
-  'loadBalancers',
-  'serviceRegistries',
-  'desiredCount',
-  'clientToken',
-  'launchType',
-  'capacityProviderStrategy',
-  'platformVersion',
-  'role',
-  'deploymentConfiguration',
-  'placementConstraints',
-  'placementStrategy',
-  'networkConfiguration',
-  'healthCheckGracePeriodSeconds',
-  'schedulingStrategy',
-  'deploymentController',
-  'tags',
-  'enableECSManagedTags',
-  'propagateTags',
-  'enableExecuteCommand',
-  'serviceConnectConfiguration',
-  'volumeConfigurations',
-  'vpcLatticeConfigurations',
-  'gatewayConnectors',
-  'monitoring',
-]);
-
-/** Fields UpdateServiceRequest also accepts: the ones a deploy may change on an existing service. */
-export const UPDATABLE_FIELDS = new Set([
-  'desiredCount',
-  'capacityProviderStrategy',
-  'deploymentConfiguration',
-  'availabilityZoneRebalancing',
-  'networkConfiguration',
-  'placementConstraints',
-  'placementStrategy',
-  'platformVersion',
-  'healthCheckGracePeriodSeconds',
-  'deploymentController',
-  'enableExecuteCommand',
-  'enableECSManagedTags',
-  'loadBalancers',
-  'propagateTags',
-  'serviceRegistries',
-  'serviceConnectConfiguration',
-  'volumeConfigurations',
-  'vpcLatticeConfigurations',
-  'gatewayConnectors',
-  'monitoring',
-]);
-
 /** Fields the action sets from its inputs, whatever the file says. */
-const FROM_INPUTS = new Set(['cluster', 'serviceName', 'taskDefinition']);
+const FROM_INPUTS = ['cluster', 'serviceName', 'taskDefinition'];
+
+/** Fields UpdateServiceRequest also accepts: the ones a deploy may change on an existing service (from the ECS model). */
+export const UPDATABLE_FIELDS: ReadonlySet<string> = new Set(
+  [...updatableServiceMembers()].filter((member) => !FROM_INPUTS.includes(member)),
+);
 
 /**
- * Reads the service definition file (CreateService shape, JSON or YAML), resolves placeholders.
- * Returns an empty definition when no file is given.
- * @throws Error naming unknown fields or unresolved placeholders.
+ * Reads the service definition file (CreateService shape, JSON or YAML), resolves placeholders
+ * and validates it against the ECS API model and CreateService's cross-member rules (nulls
+ * dropped, exact scalar conversions made). Returns an empty definition when no file is given.
+ * @throws Error listing every invalid member, or the unresolved placeholders.
  */
 export async function readServiceDefinition(context: DeployContext): Promise<JsonObject> {
   const path = context.inputs['service-definition'];
   if (!path) return {};
   const document = await readDocument(path, 'service definition');
-  const unknown = Object.keys(document).filter((key) => !CREATE_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new Error(
-      `service definition '${path}' has field(s) CreateService does not know: ${unknown.join(', ')}. ` +
-        `Expected only: ${[...CREATE_FIELDS].join(', ')}.`,
-    );
-  }
   const { document: resolved } = await resolvePlaceholders({
     document,
     stackAliases: context.inputs.stacks,
@@ -88,7 +33,9 @@ export async function readServiceDefinition(context: DeployContext): Promise<Jso
     stackOutputs: stackOutputsReader({ region: context.region }),
   });
   for (const key of FROM_INPUTS) delete resolved[key];
-  return resolved;
+  const { definition, notes } = validateServiceDefinition(resolved, { file: path, provided: FROM_INPUTS });
+  for (const note of notes) core.info(`Converted ${note}`);
+  return definition;
 }
 
 /** True when every field of `want` is present and equal in `have` (lists: same length, each item a subset). */

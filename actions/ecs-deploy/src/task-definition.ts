@@ -8,6 +8,7 @@ import { readDocument } from '../../shared/src/document.js';
 import { resolvePlaceholders } from '../../shared/src/placeholders.js';
 import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
 import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
+import { validateTaskDefinition } from '../../shared/src/task-definition-rules.js';
 import type { DeployContext } from './context.js';
 
 /** An ARN, or `family:revision`: a revision that already exists and is used as is. */
@@ -28,8 +29,8 @@ function containersOf(definition: Pick<TaskDefinition, 'containerDefinitions'>):
 }
 
 /**
- * Registers the task definition file (placeholders resolved, read-only fields dropped), or checks
- * that a named revision exists.
+ * Registers the task definition file (placeholders resolved, read-only fields dropped, validated
+ * against the ECS API model before anything is sent), or checks that a named revision exists.
  * @throws Error when the file is invalid or the revision does not exist.
  */
 export async function prepareTaskDefinition(context: DeployContext): Promise<TaskDefinitionResult> {
@@ -53,16 +54,18 @@ export async function prepareTaskDefinition(context: DeployContext): Promise<Tas
       containers: containersOf(definition),
     };
   }
-  const { definition } = toRegisterShape(await readDocument(input, 'task definition'), input);
+  const { definition } = toRegisterShape(await readDocument(input, 'task definition'));
   const { document } = await resolvePlaceholders({
     document: definition,
     stackAliases: inputs.stacks,
     env: process.env,
     stackOutputs: stackOutputsReader({ region: context.region }),
   });
-  // The document went through the RegisterTaskDefinition field allow-list; ECS validates the values.
+  const checked = validateTaskDefinition(document, `task definition '${input}'`);
+  for (const note of checked.notes) timeline.note(`Converted ${note}`);
+  // Checked against the RegisterTaskDefinitionRequest shape of the ECS model just above.
   const response = await ecs.send(
-    new RegisterTaskDefinitionCommand(document as unknown as RegisterTaskDefinitionCommandInput),
+    new RegisterTaskDefinitionCommand(checked.definition as unknown as RegisterTaskDefinitionCommandInput),
   );
   const registered = response.taskDefinition;
   if (!registered?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no task definition ARN');

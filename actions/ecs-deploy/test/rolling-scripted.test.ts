@@ -229,7 +229,8 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
         family: 'mysfits-monolith',
         revision: 3,
         status: 'ACTIVE',
-        containerDefinitions: [{ name: 'monolith', image: 'x' }],
+        // Container memory: without it (and without task memory) ECS refuses the definition.
+        containerDefinitions: [{ name: 'monolith', image: 'x', memory: 512 }],
       }),
     );
     const sd = join(action.dir, 'service.json');
@@ -254,7 +255,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     expect(process.exitCode).toBeUndefined();
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input).toEqual({
       family: 'mysfits-monolith',
-      containerDefinitions: [{ name: 'monolith', image: 'x' }],
+      containerDefinitions: [{ name: 'monolith', image: 'x', memory: 512 }],
     });
     expect(ecs.commandCalls(CreateServiceCommand)[0]?.args[0].input).toEqual({
       cluster: 'mysfits-dev',

@@ -12,6 +12,7 @@ const schema = z.object({
   environment: namedValues(),
   secrets: namedValues(),
   region: field.optional(),
+  'compare-with-live': field.choice(['auto', 'true', 'false'], 'auto'),
 });
 
 /** Every input of the action, read once and validated. */

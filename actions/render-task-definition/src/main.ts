@@ -2,46 +2,53 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { awsClientConfig, resolveRegion } from '../../shared/src/aws.js';
+import { resolveRegion } from '../../shared/src/aws.js';
 import { readDocument } from '../../shared/src/document.js';
 import { runAction } from '../../shared/src/errors.js';
 import { resolvePlaceholders } from '../../shared/src/placeholders.js';
 import { stackOutputsReader } from '../../shared/src/stack-outputs.js';
 import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
+import { validateTaskDefinition } from '../../shared/src/task-definition-rules.js';
+import { compareWithLive } from './compare.js';
 import { applyImages, mergeNamedValues } from './containers.js';
-import { diffText, lineDiff } from './diff.js';
 import { readRenderInputs } from './inputs.js';
-import { readLiveRevision } from './live-revision.js';
 import { writeRenderSummary } from './summary.js';
-import { validateTaskDefinition } from './validate.js';
+
+/** The region from the input or the environment, or undefined: a render may need none. */
+function optionalRegion(input: string | undefined): string | undefined {
+  return input?.trim() || process.env.AWS_REGION?.trim() || process.env.AWS_DEFAULT_REGION?.trim() || undefined;
+}
 
 async function render(): Promise<void> {
   const inputs = readRenderInputs();
   const source = inputs['task-definition'];
-  const region = resolveRegion(inputs.region);
-  const config = awsClientConfig({ region });
+  const region = optionalRegion(inputs.region);
 
   const { definition: raw, removed } = await core.group('Read task definition', async () => {
-    const shaped = toRegisterShape(await readDocument(source, 'task definition'), source);
+    const shaped = toRegisterShape(await readDocument(source, 'task definition'));
     core.info(`Read ${source}`);
     if (shaped.removed.length > 0) core.info(`Removed read-only field(s): ${shaped.removed.join(', ')}`);
     return shaped;
   });
 
+  // Created on the first ${stack:…} placeholder only: a file without one needs no region or credentials.
+  let readStack: ReturnType<typeof stackOutputsReader> | undefined;
   const placeholders = await core.group('Resolve placeholders', async () => {
     const result = await resolvePlaceholders({
       document: raw,
       stackAliases: inputs.stacks,
       env: process.env,
-      stackOutputs: stackOutputsReader({ region }),
+      stackOutputs: (name) => {
+        readStack ??= stackOutputsReader({ region: resolveRegion(inputs.region) });
+        return readStack(name);
+      },
     });
     for (const [text, value] of result.resolved) core.info(`${text} → ${value}`);
     if (result.resolved.size === 0) core.info('No placeholders in the file.');
     return result;
   });
 
-  const definition = await core.group('Apply images, environment and secrets', async () => {
+  const merged = await core.group('Apply images, environment and secrets', async () => {
     let current = applyImages(placeholders.document, inputs.images);
     current = mergeNamedValues({ definition: current, field: 'environment', entries: inputs.environment });
     current = mergeNamedValues({ definition: current, field: 'secrets', entries: inputs.secrets });
@@ -50,22 +57,17 @@ async function render(): Promise<void> {
     return current;
   });
 
-  await core.group('Validate', async () => {
-    validateTaskDefinition(definition);
-    core.info('Fargate size, essential containers and port mappings are valid.');
+  const definition = await core.group('Validate against the ECS API model', async () => {
+    const checked = validateTaskDefinition(merged, `task definition '${source}'`);
+    for (const note of checked.notes) core.info(`Converted ${note}`);
+    core.info('Every member, type, range and cross-member rule checked: valid RegisterTaskDefinition input.');
+    return checked.definition;
   });
 
   const family = String(definition.family);
-  const { live, diff } = await core.group(`Compare with the live revision of ${family}`, async () => {
-    const current = await readLiveRevision(new ECSClient(config), family);
-    if (!current) {
-      core.info(`Family ${family} has no active revision: this will be the first revision.`);
-      return { live: undefined, diff: '' };
-    }
-    const changes = lineDiff(diffText(current.definition), diffText(definition));
-    core.info(changes ? `Changes against ${current.arn}:\n${changes}` : `No changes against ${current.arn}.`);
-    return { live: current, diff: changes };
-  });
+  const comparison = await core.group(`Compare with the live revision of ${family}`, () =>
+    compareWithLive({ definition, mode: inputs['compare-with-live'], region }),
+  );
 
   const directory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'task-definition-'));
   const output = join(directory, `${family}.json`);
@@ -74,15 +76,14 @@ async function render(): Promise<void> {
 
   core.setOutput('task-definition', output);
   core.setOutput('family', family);
-  core.setOutput('changed', String(!live || diff !== ''));
+  core.setOutput('changed', String(!comparison.live || comparison.diff !== ''));
   await writeRenderSummary({
     source,
     output,
     definition,
     resolved: placeholders.resolved,
     removed,
-    live,
-    diff,
+    ...comparison,
     region,
   });
 }

@@ -13,13 +13,22 @@ export interface RenderReport {
   resolved: ReadonlyMap<string, string>;
   removed: string[];
   live: LiveRevision | undefined;
+  /** Why the live revision was not looked up (compare-with-live), when it was not. */
+  notCompared: string | undefined;
   diff: string;
-  region: string;
+  region: string | undefined;
 }
 
 function liveText(report: RenderReport): string {
+  if (report.notCompared) return `not compared: ${report.notCompared}`;
   if (!report.live) return 'none: this will be the first revision';
   return `${report.live.arn} (revision ${report.live.revision})`;
+}
+
+function changesText(report: RenderReport): string {
+  if (report.notCompared) return 'unknown (not compared)';
+  if (!report.live) return 'first revision';
+  return report.diff ? 'yes (diff below)' : 'none';
 }
 
 /** Writes the job summary: facts table, resolved placeholders, and the diff against the live revision. */
@@ -36,7 +45,7 @@ export async function writeRenderSummary(report: RenderReport): Promise<void> {
       ['cpu / memory', `${String(report.definition.cpu ?? '-')} / ${String(report.definition.memory ?? '-')}`],
       ['Read-only fields removed', report.removed.join(', ') || 'none'],
       ['Live revision', liveText(report)],
-      ['Changes', report.live ? (report.diff ? 'yes (diff below)' : 'none') : 'first revision'],
+      ['Changes', changesText(report)],
     ],
   });
   addSummaryTable({

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toRegisterShape } from '../../shared/src/task-definition-fields.js';
+import { validateTaskDefinition } from '../../shared/src/task-definition-rules.js';
+import { fargateMemoryChoices } from '../../shared/src/task-size.js';
 import { applyImages, mergeNamedValues, toNamedValues } from '../src/containers.js';
 import { diffText, lineDiff } from '../src/diff.js';
-import { fargateMemoryChoices, validateTaskDefinition } from '../src/validate.js';
 
 const base = () => ({
   family: 'mysfits-monolith',
@@ -83,7 +84,7 @@ describe('read-only fields', () => {
       },
       tags: [{ key: 'app', value: 'mysfits' }],
     };
-    const { definition, removed } = toRegisterShape(described, 'described.json');
+    const { definition, removed } = toRegisterShape(described);
     expect(removed.sort()).toEqual(
       [
         'compatibilities',
@@ -99,9 +100,10 @@ describe('read-only fields', () => {
     expect(definition).toEqual({ ...base(), tags: [{ key: 'app', value: 'mysfits' }] });
   });
 
-  it('should reject a field RegisterTaskDefinition does not know', () => {
-    expect(() => toRegisterShape({ ...base(), memorySize: '512' }, 'td.yml')).toThrow(
-      /td\.yml' has field\(s\) RegisterTaskDefinition does not know: memorySize/,
+  it('should reject a field RegisterTaskDefinition does not know, naming the one it likely meant', () => {
+    const { definition } = toRegisterShape({ ...base(), memorySize: '512' });
+    expect(() => validateTaskDefinition(definition, 'td.yml')).toThrow(
+      'memorySize: unknown member; did you mean memory?',
     );
   });
 });

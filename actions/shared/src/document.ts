@@ -6,6 +6,8 @@ import { isObject, type JsonObject } from './json.js';
 /**
  * Reads a JSON or YAML file holding one object (a task or service definition).
  * `.json` is parsed as JSON, `.yml`/`.yaml` as YAML, anything else as YAML (a superset of JSON).
+ * YAML merge keys (`<<: *defaults`) are honoured: the yaml package keeps them as a literal `<<`
+ * key under its YAML 1.2 default, and a merged container would lose what it merges.
  * @throws Error naming the file and the parse problem.
  */
 export async function readDocument(path: string, what: string): Promise<JsonObject> {
@@ -20,7 +22,7 @@ export async function readDocument(path: string, what: string): Promise<JsonObje
   }
   let parsed: unknown;
   try {
-    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { merge: true });
   } catch (err) {
     throw new Error(
       `${what} file '${path}' is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${String(err)}`,

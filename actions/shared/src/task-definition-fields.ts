@@ -36,7 +36,7 @@ export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export interface RegisterShapeResult {
-  /** Only fields RegisterTaskDefinition accepts. */
+  /** The document without the read-only fields; unknown fields are kept for the model check to name. */
   definition: JsonObject;
   /** Read-only fields that were dropped (a copy of a described revision carries them). */
   removed: string[];
@@ -45,9 +45,10 @@ export interface RegisterShapeResult {
 /**
  * Turns a task-definition document into RegisterTaskDefinition input. Accepts the plain shape and
  * the `aws ecs describe-task-definition` output (`{ taskDefinition, tags }`), drops read-only fields.
- * @throws Error naming fields that are neither registrable nor known read-only (a typo, usually).
+ * Any other unknown field is left in place: `validateTaskDefinition` reports it with its likely
+ * meaning (`memorySize: unknown member; did you mean memory?`).
  */
-export function toRegisterShape(document: JsonObject, file: string): RegisterShapeResult {
+export function toRegisterShape(document: JsonObject): RegisterShapeResult {
   let source = document;
   if (isObject(document.taskDefinition) && document.family === undefined) {
     source = { ...document.taskDefinition };
@@ -55,17 +56,9 @@ export function toRegisterShape(document: JsonObject, file: string): RegisterSha
   }
   const definition: JsonObject = {};
   const removed: string[] = [];
-  const unknown: string[] = [];
   for (const [key, value] of Object.entries(source)) {
-    if (REGISTER_FIELDS.has(key)) definition[key] = value;
-    else if (READ_ONLY_FIELDS.has(key)) removed.push(key);
-    else unknown.push(key);
-  }
-  if (unknown.length > 0) {
-    throw new Error(
-      `task definition '${file}' has field(s) RegisterTaskDefinition does not know: ${unknown.join(', ')}. ` +
-        `Expected only: ${[...REGISTER_FIELDS].join(', ')}. Fix the spelling or remove them.`,
-    );
+    if (READ_ONLY_FIELDS.has(key)) removed.push(key);
+    else definition[key] = value;
   }
   if (Array.isArray(definition.tags) && definition.tags.length === 0) delete definition.tags;
   return { definition, removed };
