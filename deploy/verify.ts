@@ -1,4 +1,5 @@
-// The deploy workflow's verify job: smoke tests through the load balancer's public URL.
+// The deploy workflow's verify job: smoke tests through the load balancer's public URL. Read-only:
+// it runs on every deploy against production data.
 //   node deploy/verify.ts "$PUBLIC_URL"   (the platform stack's PublicUrl output)
 // Runs with plain Node 24 (types stripped, no dependencies); writes a table to the job summary.
 import { appendFileSync } from 'node:fs';
@@ -14,12 +15,22 @@ export interface CheckResult {
 interface Mysfit {
   mysfitId: string;
   name?: string;
-  likes: number;
+  goodevil?: string;
 }
+
+interface ErrorBody {
+  error?: { code?: string; message?: string };
+}
+
+/** How many checks a complete run reports; fewer means a check was skipped after a failure. */
+export const CHECK_COUNT = 7;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function request(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
+async function request(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown; text: string; contentType: string }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   let body: unknown = text;
@@ -28,19 +39,32 @@ async function request(url: string, init: RequestInit = {}): Promise<{ status: n
   } catch {
     // not JSON: keep the text for the message
   }
-  return { status: response.status, body };
+  return { status: response.status, body, text, contentType: response.headers.get('content-type') ?? '' };
 }
 
-async function likesOf(base: string, id: string): Promise<number> {
-  const { status, body } = await request(`${base}/mysfits/${id}`);
-  if (status !== 200) throw new Error(`GET /mysfits/${id}: expected 200, found ${status}`);
-  return (body as Mysfit).likes;
+/** `HTTP 404 {"error":…}`, the body cut short: what a failed check found. */
+function found(status: number, text: string): string {
+  const body = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return `HTTP ${status} ${body}`.trim();
 }
+
+function errorOf(body: unknown): { code?: string; message?: string } {
+  return (typeof body === 'object' && body !== null ? (body as ErrorBody).error : undefined) ?? {};
+}
+
+/** The monolith's answer for an unknown mysfit (services/monolith/src/store.ts), and no one else's. */
+export function monolithNotFoundMessage(id: string): string {
+  return `No mysfit has the id ${id}.`;
+}
+
+/** The message of the listener rule's fixed 404 for fulfill-like (cloudformation/platform.yml). */
+export const LOAD_BALANCER_NOT_FOUND_MESSAGE = 'Not found.';
 
 /**
- * Runs the smoke checks in order: /health (retried while the load balancer warms up), the list of
- * 12 mysfits, a like through the public path that increments, and fulfill-like refused from outside.
- * Never throws for a failed check; each result says what was expected and found.
+ * Runs the smoke checks in order, none of which writes anything: /health (retried while the load
+ * balancer warms up), the list of 12 mysfits, a filter, one mysfit by id, the page, the like path
+ * (like service → monolith, proved with an id no mysfit has) and fulfill-like refused by the load
+ * balancer. Never throws for a failed check; each result says what was expected and found.
  */
 export async function verifyDeployment(options: {
   baseUrl: string;
@@ -74,36 +98,85 @@ export async function verifyDeployment(options: {
     throw new Error(`expected 200 from ${base}/health, found ${last} after ${attempts} attempts`);
   });
   if (!healthy) return results;
-  let first: Mysfit | undefined;
+  let mysfits: Mysfit[] = [];
   await check('GET /mysfits lists 12 mysfits', async () => {
     const { status, body } = await request(`${base}/mysfits`);
-    const mysfits = (body as { mysfits?: Mysfit[] }).mysfits ?? [];
+    mysfits = (body as { mysfits?: Mysfit[] }).mysfits ?? [];
     if (status !== 200 || mysfits.length !== 12) {
       throw new Error(
         `expected 200 with 12 mysfits, found HTTP ${status} with ${mysfits.length}: is the table seeded?`,
       );
     }
-    first = mysfits[0];
-    return `12 mysfits, first ${first?.name ?? first?.mysfitId}`;
+    return `12 mysfits, first ${mysfits[0]?.name ?? mysfits[0]?.mysfitId}`;
   });
-  const target = first;
+  const target = mysfits[0];
   if (!target) return results;
-  await check(`POST /mysfits/<id>/like increments (like service)`, async () => {
-    const before = await likesOf(base, target.mysfitId);
-    const { status } = await request(`${base}/mysfits/${target.mysfitId}/like`, { method: 'POST' });
-    const after = await likesOf(base, target.mysfitId);
-    // Others may like at the same time: at least one more, not exactly one.
-    if (status !== 200 || after < before + 1) {
-      throw new Error(`expected 200 and likes ≥ ${before + 1}, found HTTP ${status} and likes ${after}`);
+  await check('GET /mysfits?filter=GoodEvil lists only those mysfits', async () => {
+    const value = target.goodevil ?? '';
+    const { status, body, text } = await request(`${base}/mysfits?filter=GoodEvil&value=${encodeURIComponent(value)}`);
+    const listed = (body as { mysfits?: Mysfit[] }).mysfits ?? [];
+    const expected = mysfits.filter((m) => m.goodevil === value).length;
+    const wrong = listed.filter((m) => m.goodevil !== value);
+    if (status !== 200 || listed.length !== expected || wrong.length > 0) {
+      throw new Error(`expected 200 with the ${expected} ${value} mysfits of the list, found ${found(status, text)}`);
     }
-    return `likes ${before} → ${after}`;
+    return `${listed.length} ${value}`;
   });
-  await check('POST /mysfits/<id>/fulfill-like from outside gets 404', async () => {
-    const { status } = await request(`${base}/mysfits/${target.mysfitId}/fulfill-like`, { method: 'POST' });
-    if (status !== 404) throw new Error(`expected 404 from the load balancer rule, found HTTP ${status}`);
+  await check('GET /mysfits/<id> answers that mysfit', async () => {
+    const { status, body, text } = await request(`${base}/mysfits/${target.mysfitId}`);
+    if (status !== 200 || (body as Mysfit).mysfitId !== target.mysfitId) {
+      throw new Error(`expected 200 with mysfit ${target.mysfitId}, found ${found(status, text)}`);
+    }
+    return (body as Mysfit).name ?? target.mysfitId;
+  });
+  await check('GET / serves the page', async () => {
+    const { status, text, contentType } = await request(`${base}/`);
+    if (status !== 200 || !contentType.startsWith('text/html') || !text.includes('<title>Mythical Mysfits</title>')) {
+      throw new Error(`expected 200 text/html with the Mythical Mysfits title, found HTTP ${status} ${contentType}`);
+    }
+    return `200 ${contentType}`;
+  });
+  // An id no mysfit has: no like is counted (the monolith frees the idempotency key it claimed when
+  // the mysfit is unknown), and only the monolith knows that it does not exist.
+  let unknown = crypto.randomUUID();
+  while (mysfits.some((m) => m.mysfitId === unknown)) unknown = crypto.randomUUID();
+  await check('POST /mysfits/<unknown id>/like travels like service → monolith', () => likePath(base, unknown));
+  await check('POST /mysfits/<unknown id>/fulfill-like from outside gets the load balancer 404', async () => {
+    const { status, body, text } = await request(`${base}/mysfits/${unknown}/fulfill-like`, { method: 'POST' });
+    // The rule's fixed response, not a service's 404: a monolith reached here would count likes of a real id.
+    const { code, message } = errorOf(body);
+    if (status !== 404 || code !== 'not_found' || message !== LOAD_BALANCER_NOT_FOUND_MESSAGE) {
+      throw new Error(`expected the load balancer rule's fixed 404, found ${found(status, text)}`);
+    }
     return '404 (the internal route is not public)';
   });
   return results;
+}
+
+/**
+ * Proves, without a write, that POST /mysfits/<id>/like reaches the like service and that the like
+ * service reaches the monolith. The like service itself rejects a malformed Idempotency-Key (the
+ * monolith's own /like route, which the load balancer would reach without the like rule, ignores
+ * that header); and for a well-formed like of an unknown id it passes the monolith's 404 on. That
+ * 404 says "No mysfit has the id <id>."; the load balancer's fixed 404 says "Not found.", a missing
+ * route "No route for …", and a like service that cannot reach the monolith answers 503.
+ */
+async function likePath(base: string, unknown: string): Promise<string> {
+  const url = `${base}/mysfits/${unknown}/like`;
+  const refused = await request(url, { method: 'POST', headers: { 'Idempotency-Key': 'not a key!' } });
+  if (refused.status !== 400 || errorOf(refused.body).code !== 'invalid_idempotency_key') {
+    throw new Error(
+      `expected the like service's 400 invalid_idempotency_key for a malformed Idempotency-Key (is the like rule routing /like to the like service?), found ${found(refused.status, refused.text)}`,
+    );
+  }
+  const liked = await request(url, { method: 'POST' });
+  const { code, message } = errorOf(liked.body);
+  if (liked.status !== 404 || code !== 'not_found' || message !== monolithNotFoundMessage(unknown)) {
+    throw new Error(
+      `expected the monolith's 404 not_found "${monolithNotFoundMessage(unknown)}" passed on by the like service, found ${found(liked.status, liked.text)}`,
+    );
+  }
+  return `like service answered, monolith's 404 for ${unknown} came back; nothing counted`;
 }
 
 function summaryTable(baseUrl: string, results: CheckResult[]): string {
@@ -122,7 +195,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (process.env.GITHUB_STEP_SUMMARY)
       appendFileSync(process.env.GITHUB_STEP_SUMMARY, summaryTable(baseUrl, results));
     const failed = results.filter((r) => !r.ok);
-    if (failed.length > 0 || results.length < 4) {
+    if (failed.length > 0 || results.length < CHECK_COUNT) {
       console.error(
         `::error::verify: ${failed.map((r) => `${r.name}: ${r.detail}`).join('; ') || 'checks were skipped'}`,
       );

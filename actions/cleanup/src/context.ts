@@ -20,6 +20,8 @@ export interface CleanupContext {
 export interface StackTarget {
   name: string;
   id: string;
+  /** As DescribeStacks found it; DELETE_IN_PROGRESS is an earlier run's deletion, only awaited. */
+  status: string;
   terminationProtection: boolean;
   outputs: Record<string, string>;
 }
@@ -29,8 +31,13 @@ export interface CleanupPlan {
   /** In deletion order: scaling stacks, platform, network, then bootstrap when asked. */
   stacks: StackTarget[];
   cluster: string | undefined;
-  /** Service ARNs still ACTIVE or DRAINING in the cluster. */
+  /** ACTIVE service ARNs: deleted (DeleteService force), then awaited until INACTIVE. */
   services: string[];
+  /**
+   * DRAINING service ARNs, deleted by an earlier run or by hand: only awaited. ListServices no longer
+   * lists them, so they are looked up by the names the environment's services have.
+   */
+  drainingServices: string[];
   /** Task definition revisions (ACTIVE ones are deregistered first) of the environment's families. */
   taskDefinitions: { arn: string; active: boolean }[];
   /** Repository name → image digests. */

@@ -2,18 +2,15 @@ import {
   DescribeStacksCommand,
   paginateListChangeSets,
   paginateListStacks,
+  type Stack,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { paginateListImages } from '@aws-sdk/client-ecr';
-import {
-  DescribeServicesCommand,
-  paginateListServices,
-  paginateListTaskDefinitionFamilies,
-  paginateListTaskDefinitions,
-} from '@aws-sdk/client-ecs';
+import { paginateListTaskDefinitionFamilies, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
 import { outputsOf } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan, StackTarget, TableTarget } from './context.js';
+import { familyOf, findServices, serviceNames } from './discover-services.js';
 
 const LIVE_STATUSES: StackStatus[] = [
   'CREATE_IN_PROGRESS',
@@ -50,25 +47,35 @@ export interface DiscoverOptions {
  * Looks up everything of one environment by listing, never by guessing ARNs: the stacks by name
  * (`<env>-scaling-*`, `<env>-platform`, `<env>-network`), the cluster, repositories and table from
  * the platform stack's outputs (the table by its name once that stack is gone), services from the
- * cluster, task-definition families from the services and from `<env>-<name>` families. Read-only.
+ * cluster (and, DRAINING ones ListServices no longer shows, by the names of the environment's
+ * task-definition families and scaling stacks), task-definition families from the services and from
+ * `<env>-<name>` families. Read-only.
  */
 export async function discover(ctx: CleanupContext, options: DiscoverOptions): Promise<CleanupPlan> {
+  const env = options.environment;
   const stacks = await findStacks(ctx, options);
-  const platform = stacks.find((s) => s.name === `${options.environment}-platform`);
+  const platform = stacks.find((s) => s.name === `${env}-platform`);
   const cluster = platform?.outputs.ClusterName;
-  const services = cluster ? await findServices(ctx, cluster) : { arns: [], families: [] };
+  const families = await findFamilies(ctx, env);
+  const names = serviceNames(env, stacks, families);
+  const services = cluster ? await findServices(ctx, cluster, names) : { active: [], draining: [], families: [] };
   const repositories = Object.entries(platform?.outputs ?? {})
     .filter(([key]) => key.endsWith('RepositoryName'))
     .map(([, value]) => value);
   return {
     stacks,
     cluster,
-    services: services.arns,
-    taskDefinitions: await findTaskDefinitions(ctx, options.environment, services.families),
+    services: services.active,
+    drainingServices: services.draining,
+    taskDefinitions: await findTaskDefinitions(ctx, [...new Set([...families, ...services.families])]),
     images: await findImages(ctx, repositories),
-    changeSets: await findChangeSets(ctx, stacks),
+    // A stack already being deleted takes its change sets with it; DeleteChangeSet on it is refused.
+    changeSets: await findChangeSets(
+      ctx,
+      stacks.filter((s) => s.status !== 'DELETE_IN_PROGRESS'),
+    ),
     table: await findTable(ctx, {
-      name: platform?.outputs.TableName || tableName(options.environment),
+      name: platform?.outputs.TableName || tableName(env),
       stack: platform?.outputs.TableName ? platform.name : undefined,
     }),
   };
@@ -84,23 +91,29 @@ export function tableName(environment: string): string {
 
 async function findStacks(ctx: CleanupContext, options: DiscoverOptions): Promise<StackTarget[]> {
   const env = options.environment;
-  const names: string[] = [];
+  const ids = new Map<string, string>();
   for await (const page of paginateListStacks({ client: ctx.cfn }, { StackStatusFilter: LIVE_STATUSES })) {
     for (const summary of page.StackSummaries ?? []) {
-      if (summary.StackName && summary.StackStatus !== 'DELETE_COMPLETE') names.push(summary.StackName);
+      if (summary.StackName && summary.StackId && summary.StackStatus !== 'DELETE_COMPLETE') {
+        ids.set(summary.StackName, summary.StackId);
+      }
     }
   }
+  const names = [...ids.keys()];
   const ordered = [
     ...names.filter((name) => name.startsWith(`${env}-scaling-`)).sort(),
-    ...[`${env}-platform`, `${env}-network`, options.bootstrapStack ?? ''].filter((name) => names.includes(name)),
+    ...[`${env}-platform`, `${env}-network`, options.bootstrapStack ?? ''].filter((name) => ids.has(name)),
   ];
   const targets: StackTarget[] = [];
   for (const name of new Set(ordered)) {
-    const stack = (await ctx.cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-    if (!stack?.StackId) continue;
+    // By unique id: a stack whose deletion (an earlier run's) finished since ListStacks is then
+    // described as DELETE_COMPLETE instead of "does not exist" by name.
+    const stack = await describeStack(ctx, ids.get(name) ?? name);
+    if (!stack?.StackId || stack.StackStatus === 'DELETE_COMPLETE') continue;
     targets.push({
       name,
       id: stack.StackId,
+      status: stack.StackStatus ?? 'UNKNOWN',
       terminationProtection: Boolean(stack.EnableTerminationProtection),
       outputs: outputsOf(stack),
     });
@@ -108,48 +121,32 @@ async function findStacks(ctx: CleanupContext, options: DiscoverOptions): Promis
   return targets;
 }
 
-async function findServices(ctx: CleanupContext, cluster: string): Promise<{ arns: string[]; families: string[] }> {
-  const arns: string[] = [];
+/** The stack, or undefined when CloudFormation no longer knows it (deleted stacks are purged). */
+export async function describeStack(ctx: CleanupContext, stackId: string): Promise<Stack | undefined> {
   try {
-    for await (const page of paginateListServices({ client: ctx.ecs }, { cluster }))
-      arns.push(...(page.serviceArns ?? []));
+    return (await ctx.cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
   } catch (err) {
-    if (err instanceof Error && err.name === 'ClusterNotFoundException') return { arns: [], families: [] };
+    if (err instanceof Error && err.name === 'ValidationError' && /does not exist/.test(err.message)) return undefined;
     throw err;
   }
-  const live: string[] = [];
-  const families = new Set<string>();
-  for (let i = 0; i < arns.length; i += 10) {
-    const { services } = await ctx.ecs.send(new DescribeServicesCommand({ cluster, services: arns.slice(i, i + 10) }));
-    for (const service of services ?? []) {
-      if (service.status === 'INACTIVE' || !service.serviceArn) continue;
-      live.push(service.serviceArn);
-      const family = familyOf(service.taskDefinition);
-      if (family) families.add(family);
-    }
-  }
-  return { arns: live, families: [...families] };
 }
 
-/** `arn:…:task-definition/dev-like:7` → `dev-like`. */
-export function familyOf(arn: string | undefined): string | undefined {
-  return arn?.split('/').pop()?.split(':')[0];
-}
-
-async function findTaskDefinitions(
-  ctx: CleanupContext,
-  environment: string,
-  fromServices: string[],
-): Promise<CleanupPlan['taskDefinitions']> {
-  const families = new Set(fromServices);
-  // Only `<env>-<name>` without a further hyphen, so environment `dev` never claims `dev-2-like`.
+/** The environment's own families, `<env>-<name>` without a further hyphen, in any status. */
+async function findFamilies(ctx: CleanupContext, environment: string): Promise<string[]> {
+  const families: string[] = [];
+  // Without a further hyphen, so environment `dev` never claims `dev-2-like`.
   const ownFamily = new RegExp(`^${environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[A-Za-z0-9_]+$`);
   for await (const page of paginateListTaskDefinitionFamilies(
     { client: ctx.ecs },
     { familyPrefix: `${environment}-`, status: 'ALL' },
   )) {
-    for (const family of page.families ?? []) if (ownFamily.test(family)) families.add(family);
+    for (const family of page.families ?? []) if (ownFamily.test(family)) families.push(family);
   }
+  return families;
+}
+
+/** ACTIVE and INACTIVE revisions; DELETE_IN_PROGRESS ones are deleted already and left to ECS. */
+async function findTaskDefinitions(ctx: CleanupContext, families: string[]): Promise<CleanupPlan['taskDefinitions']> {
   const revisions: CleanupPlan['taskDefinitions'] = [];
   for (const family of [...families].sort()) {
     for (const status of ['ACTIVE', 'INACTIVE'] as const) {

@@ -4,19 +4,37 @@ import {
   DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
-  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { waitUntil } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan } from './context.js';
+import { assertOnlyMissing } from './discover-services.js';
 
-/** Scales every service to 0, deletes it, and waits until all are INACTIVE (or gone). */
-export async function deleteServices(ctx: CleanupContext, cluster: string, services: string[]): Promise<void> {
+/** The services of one cleanup: those to delete and those an earlier run already deleted. */
+export interface ServiceTargets {
+  active: string[];
+  draining: string[];
+}
+
+/**
+ * Deletes every ACTIVE service with `force` (no scale-down first: DeleteService force removes a
+ * service that was not scaled to zero, and UpdateService on a service that turned DRAINING meanwhile
+ * throws ServiceNotActiveException), then waits until these and the DRAINING ones are INACTIVE (or
+ * gone), failing on the cleanup's deadline.
+ */
+export async function deleteServices(ctx: CleanupContext, cluster: string, targets: ServiceTargets): Promise<void> {
+  const services = [...targets.active, ...targets.draining];
   if (services.length === 0) return;
-  for (const service of services) {
-    await ctx.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
-    await ctx.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
-    core.info(`Deleting service ${service}`);
+  for (const service of targets.active) {
+    try {
+      await ctx.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+      core.info(`Deleting service ${service}`);
+    } catch (err) {
+      // Purged since discovery: what we wanted. Anything else stops the cleanup before the stacks.
+      if (!(err instanceof Error && err.name === 'ServiceNotFoundException')) throw err;
+      core.info(`Service ${service} is already gone.`);
+    }
   }
+  for (const service of targets.draining) core.info(`Service ${service} was deleted earlier and is DRAINING.`);
   await waitUntil({
     description: `${services.length} service(s) to become INACTIVE`,
     intervalMs: ctx.intervalMs,
@@ -28,6 +46,7 @@ export async function deleteServices(ctx: CleanupContext, cluster: string, servi
         const result = await ctx.ecs.send(
           new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10) }),
         );
+        assertOnlyMissing(result.failures, cluster);
         for (const s of result.services ?? [])
           if (s.status !== 'INACTIVE') pending.push(`${s.serviceName} ${s.status}`);
       }

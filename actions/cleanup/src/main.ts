@@ -80,9 +80,11 @@ function cells(row: PlanRow): string[] {
 }
 
 async function execute(ctx: CleanupContext, plan: CleanupPlan, input: CleanupInput): Promise<void> {
-  if (plan.cluster && plan.services.length > 0) {
+  if (plan.cluster && plan.services.length + plan.drainingServices.length > 0) {
     const cluster = plan.cluster;
-    await core.group('Services', () => deleteServices(ctx, cluster, plan.services));
+    await core.group('Services', () =>
+      deleteServices(ctx, cluster, { active: plan.services, draining: plan.drainingServices }),
+    );
   }
   if (plan.taskDefinitions.length > 0) {
     await core.group('Task definitions', () => deleteTaskDefinitions(ctx, plan.taskDefinitions));

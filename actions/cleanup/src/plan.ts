@@ -14,7 +14,10 @@ export interface PlanRow {
 export function planRows(plan: CleanupPlan, keepData: boolean): PlanRow[] {
   const rows: PlanRow[] = [];
   const last = (arn: string) => arn.split('/').pop() ?? arn;
-  for (const arn of plan.services) rows.push({ kind: 'ECS service', name: last(arn), action: 'scale to 0, delete' });
+  for (const arn of plan.services) rows.push({ kind: 'ECS service', name: last(arn), action: 'delete (force)' });
+  for (const arn of plan.drainingServices) {
+    rows.push({ kind: 'ECS service', name: last(arn), action: 'wait until INACTIVE (already deleted, DRAINING)' });
+  }
   for (const td of plan.taskDefinitions) {
     rows.push({ kind: 'Task definition', name: last(td.arn), action: td.active ? 'deregister, delete' : 'delete' });
   }

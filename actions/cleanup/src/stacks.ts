@@ -2,12 +2,12 @@ import * as core from '@actions/core';
 import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
+  paginateDescribeStackEvents,
   UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { waitUntil } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
+import { describeStack } from './discover.js';
 
 /** Deletes change sets left on the environment's stacks (never executed previews, failed ones). */
 export async function deleteChangeSets(ctx: CleanupContext, changeSets: CleanupPlan['changeSets']): Promise<void> {
@@ -55,9 +55,34 @@ export function formatFailure(failure: DeleteFailure): string {
 
 /**
  * Deletes one stack (termination protection turned off first: running cleanup with the confirmation
- * is the decision to delete) and waits until it is gone or DELETE_FAILED.
+ * is the decision to delete) and waits until it is gone or DELETE_FAILED. A stack an earlier run left
+ * DELETE_IN_PROGRESS is only awaited; one left DELETE_FAILED is deleted again.
  */
 export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Promise<StackDeleteResult> {
+  if (stack.status === 'DELETE_IN_PROGRESS') {
+    core.info(`Stack ${stack.name} is already being deleted (DELETE_IN_PROGRESS); waiting for it.`);
+  } else {
+    await startDelete(ctx, stack);
+  }
+  const status = await waitUntil<string>({
+    description: `stack ${stack.name} to be deleted`,
+    intervalMs: ctx.intervalMs,
+    deadline: ctx.deadline,
+    signal: ctx.signal,
+    check: async () => {
+      const current = (await describeStack(ctx, stack.id))?.StackStatus ?? 'DELETE_COMPLETE';
+      if (current === 'DELETE_COMPLETE' || current === 'DELETE_FAILED') return { done: true, value: current };
+      return { done: false, progress: current };
+    },
+  });
+  if (status === 'DELETE_COMPLETE') {
+    core.info(`Deleted stack ${stack.name}.`);
+    return { deleted: true, failures: [] };
+  }
+  return { deleted: false, failures: await deleteFailures(ctx, stack.id) };
+}
+
+async function startDelete(ctx: CleanupContext, stack: StackTarget): Promise<void> {
   if (stack.terminationProtection) {
     await ctx.cfn.send(
       new UpdateTerminationProtectionCommand({ StackName: stack.id, EnableTerminationProtection: false }),
@@ -72,23 +97,6 @@ export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Prom
       `CloudFormation refused to delete stack ${stack.name}: ${err instanceof Error ? err.message : String(err)}. Rerun the cleanup once that is resolved.`,
     );
   }
-  const status = await waitUntil<string>({
-    description: `stack ${stack.name} to be deleted`,
-    intervalMs: ctx.intervalMs,
-    deadline: ctx.deadline,
-    signal: ctx.signal,
-    check: async () => {
-      const found = (await ctx.cfn.send(new DescribeStacksCommand({ StackName: stack.id }))).Stacks?.[0];
-      const current = found?.StackStatus ?? 'DELETE_COMPLETE';
-      if (current === 'DELETE_COMPLETE' || current === 'DELETE_FAILED') return { done: true, value: current };
-      return { done: false, progress: current };
-    },
-  });
-  if (status === 'DELETE_COMPLETE') {
-    core.info(`Deleted stack ${stack.name}.`);
-    return { deleted: true, failures: [] };
-  }
-  return { deleted: false, failures: await deleteFailures(ctx, stack.id) };
 }
 
 const MAX_EVENT_PAGES = 10;
@@ -100,10 +108,9 @@ const MAX_EVENT_PAGES = 10;
 async function deleteFailures(ctx: CleanupContext, stackId: string): Promise<DeleteFailure[]> {
   const failures: DeleteFailure[] = [];
   const seen = new Set<string>();
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_EVENT_PAGES; page += 1) {
-    const result = await ctx.cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }));
-    for (const event of result.StackEvents ?? []) {
+  let pages = 0;
+  for await (const page of paginateDescribeStackEvents({ client: ctx.cfn }, { StackName: stackId })) {
+    for (const event of page.StackEvents ?? []) {
       const isStack = event.PhysicalResourceId === stackId;
       if (isStack && event.ResourceStatus === 'DELETE_IN_PROGRESS') return failures;
       const id = event.LogicalResourceId ?? '?';
@@ -115,8 +122,8 @@ async function deleteFailures(ctx: CleanupContext, stackId: string): Promise<Del
         reason: event.ResourceStatusReason ?? 'no reason given',
       });
     }
-    nextToken = result.NextToken;
-    if (!nextToken) break;
+    pages += 1;
+    if (pages >= MAX_EVENT_PAGES) break;
   }
   return failures;
 }

@@ -22,8 +22,9 @@ import {
   type UpdateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient, ListServicesCommand, ListTaskDefinitionFamiliesCommand } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type FakeEcsState, installFakeEcs } from './fake-ecs.js';
 
 /*
  * A scripted account for the cleanup's stack and table phases, modelled on the CloudFormation and
@@ -48,8 +49,11 @@ export interface FakeResource {
   type: string;
   physicalId: string;
   status?: ResourceStatus;
-  /** When set, deleting this resource fails with this reason (a non-empty bucket, a VPC in use). */
-  blockedBy?: string;
+  /**
+   * When set, deleting this resource fails with this reason (a non-empty bucket, a VPC in use); a
+   * function is asked at the time of the DeleteStack (a cluster that still has services).
+   */
+  blockedBy?: string | (() => string | undefined);
   /** The template's DeletionPolicy; CloudFormation's default is Delete. */
   deletionPolicy?: 'Delete' | 'Retain';
 }
@@ -123,9 +127,15 @@ function validationError(message: string): Error {
   return Object.assign(new Error(message), { name: 'ValidationError' });
 }
 
+/** No services, task definitions or repositories: the default ECS/ECR side of the account. */
+export function emptyEcs(): FakeEcsState {
+  return { cluster: { name: 'dev-cluster', exists: true }, services: [], revisions: [], repositories: [] };
+}
+
 /** Mocks the four clients the cleanup uses with the fake account; `calls` lists writes in order. */
-export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) {
+export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable; ecs?: FakeEcsState }) {
   const { stacks, table } = options;
+  const ecsState = options.ecs ?? emptyEcs();
   const calls: string[] = [];
   const cfn = mockClient(CloudFormationClient);
   const ecs = mockClient(ECSClient);
@@ -147,6 +157,10 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) 
     if (!stack) throw validationError(`Stack with id ${input.StackName} does not exist`);
     const status = stack.pending.shift() ?? stack.final;
     stack.status = status;
+    // A deleted stack is still described by its unique id, no longer by its name (DescribeStacks reference).
+    if (status === 'DELETE_COMPLETE' && input.StackName !== stack.id) {
+      throw validationError(`Stack with id ${input.StackName} does not exist`);
+    }
     return {
       Stacks: [
         {
@@ -201,10 +215,9 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable }) 
     return { TableDescription: { TableName: table.name, TableStatus: 'ACTIVE' } };
   });
 
-  ecs.on(ListServicesCommand).resolves({ serviceArns: [] });
-  ecs.on(ListTaskDefinitionFamiliesCommand).resolves({ families: [] });
+  installFakeEcs({ ecs, ecr, state: ecsState, calls });
 
-  return { cfn, ecs, ecr, dynamodb, calls, stacks, table };
+  return { cfn, ecs, ecr, dynamodb, calls, stacks, table, ecsState };
 }
 
 // One DeleteStack: the resources newest first (reverse creation order), each deleted, skipped or failed.
@@ -220,7 +233,8 @@ function deleteResources(stack: FakeStack, table: FakeTable): void {
       continue;
     }
     const isTable = resource.type === 'AWS::DynamoDB::Table' && resource.physicalId === table.name;
-    const reason = isTable && table.deletionProtection ? PROTECTED_TABLE_REASON : resource.blockedBy;
+    const blocker = typeof resource.blockedBy === 'function' ? resource.blockedBy() : resource.blockedBy;
+    const reason = isTable && table.deletionProtection ? PROTECTED_TABLE_REASON : blocker;
     stack.events.push(stackEvent(stack, resource, 'DELETE_IN_PROGRESS'));
     if (reason) {
       failed = true;

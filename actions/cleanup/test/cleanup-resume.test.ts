@@ -1,0 +1,284 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  captureLog,
+  createStepFiles,
+  prepareStep,
+  readStepOutputs,
+  type StepFiles,
+  settle,
+} from '../../shared/test/support/step.js';
+import { run } from '../src/main.js';
+import { emptyEcs, type FakeStack, fakeAccount, fakeStack } from './support/fake-aws.js';
+import { clusterBlocker, type FakeEcsState, type FakeService, fakeService } from './support/fake-ecs.js';
+
+/*
+ * A cleanup that finishes what an earlier, interrupted run (or a hand in the console) left behind.
+ * ECS states moto cannot reach (DRAINING services; moto's DeleteService makes a service INACTIVE at
+ * once and its ListServices lists INACTIVE ones) and CloudFormation's DELETE_IN_PROGRESS, scripted
+ * from the API references: DeleteService, DescribeServices, UpdateService (ServiceNotActiveException),
+ * ListServices, DeleteTaskDefinitions, DescribeStacks, ListImages (see support/fake-ecs.ts).
+ */
+
+const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
+
+let files: StepFiles;
+let log: ReturnType<typeof captureLog>;
+
+function ecsWith(services: FakeService[], extra: Partial<FakeEcsState> = {}): FakeEcsState {
+  return {
+    ...emptyEcs(),
+    services,
+    revisions: services.map((s) => ({ family: `dev-${s.name}`, revision: 1, status: 'ACTIVE' as const })),
+    ...extra,
+  };
+}
+
+/** platform.yml's stack: its Cluster cannot go while services (or their draining tasks) remain. */
+function platformStack(ecs: FakeEcsState): FakeStack {
+  return fakeStack({
+    name: 'dev-platform',
+    outputs: {
+      ClusterName: 'dev-cluster',
+      TableName: 'dev-mysfits',
+      MonolithRepositoryName: 'dev-monolith',
+      LikeRepositoryName: 'dev-like',
+    },
+    resources: [
+      { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'dev-cluster', blockedBy: clusterBlocker(ecs) },
+      { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: 'dev-mysfits', deletionPolicy: 'Retain' },
+    ],
+  });
+}
+
+function networkStack(): FakeStack {
+  return fakeStack({
+    name: 'dev-network',
+    resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', physicalId: 'vpc-0a1b2c3d4e5f67890' }],
+  });
+}
+
+function account(ecs: FakeEcsState, stacks: FakeStack[] = [platformStack(ecs), networkStack()]) {
+  return fakeAccount({ stacks, table: { name: 'dev-mysfits', exists: true, deletionProtection: true }, ecs });
+}
+
+function step(inputs: Record<string, string> = {}): void {
+  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
+}
+
+beforeAll(() => {
+  files = createStepFiles('cleanup-resume');
+});
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  log = captureLog();
+});
+
+afterEach(() => {
+  log.restore();
+  vi.useRealTimers();
+  process.exitCode = undefined;
+});
+
+describe('cleanup of services an earlier run left', () => {
+  it('should find a DRAINING service ListServices no longer lists and wait for it before deleting the stacks', async () => {
+    step();
+    // The earlier run deleted like (now DRAINING, invisible to ListServices) and stopped before monolith.
+    const ecs = ecsWith([
+      fakeService({ name: 'like', status: 'DRAINING', desiredCount: 0 }),
+      fakeService({ name: 'monolith' }),
+    ]);
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls).toEqual([
+      'DeleteService monolith force',
+      'DeregisterTaskDefinition dev-like:1',
+      'DeregisterTaskDefinition dev-monolith:1',
+      'DeleteTaskDefinitions dev-like:1',
+      'DeleteTaskDefinitions dev-monolith:1',
+      'DeleteStack dev-platform',
+      'DeleteStack dev-network',
+    ]);
+    expect(ecs.services.map((s) => `${s.name} ${s.status}`)).toEqual(['like INACTIVE', 'monolith INACTIVE']);
+    expect(log.text()).toContain('like DRAINING');
+    expect(JSON.parse(readStepOutputs(files.output).resources ?? '[]').slice(0, 2)).toEqual([
+      { kind: 'ECS service', name: 'monolith', action: 'delete (force)' },
+      { kind: 'ECS service', name: 'like', action: 'wait until INACTIVE (already deleted, DRAINING)' },
+    ]);
+  });
+
+  it('should not scale a DRAINING service that ListServices still lists (no UpdateService: ServiceNotActiveException)', async () => {
+    step();
+    const ecs = ecsWith([fakeService({ name: 'like', status: 'DRAINING', desiredCount: 0, stillListed: true })]);
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls.filter((c) => c.startsWith('UpdateService') || c.startsWith('DeleteService'))).toEqual([]);
+    expect(ecs.services[0]?.status).toBe('INACTIVE');
+    expect(fake.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
+  });
+
+  it('should delete an ACTIVE service with DeleteService force alone, never UpdateService', async () => {
+    step();
+    const ecs = ecsWith([fakeService({ name: 'monolith', desiredCount: 3 })]);
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls.slice(0, 1)).toEqual(['DeleteService monolith force']);
+    expect(fake.calls.some((c) => c.startsWith('UpdateService'))).toBe(false);
+  });
+
+  it('should skip INACTIVE services found by name and a cluster already gone', async () => {
+    step();
+    const inactive = ecsWith([fakeService({ name: 'like', status: 'INACTIVE', desiredCount: 0 })]);
+    const first = account(inactive);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(first.calls.filter((c) => c.includes('Service'))).toEqual([]);
+
+    step();
+    const gone = ecsWith([], { cluster: { name: 'dev-cluster', exists: false } });
+    const second = account(gone);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(second.calls).toEqual(['DeleteStack dev-platform', 'DeleteStack dev-network']);
+  });
+
+  it('should fail on the timeout while a service stays DRAINING, stacks untouched', async () => {
+    step({ timeout: '1m' });
+    const ecs = ecsWith([fakeService({ name: 'like', status: 'DRAINING', desiredCount: 0, drainPolls: 1_000 })]);
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode).toBe(1);
+    expect(log.text()).toMatch(
+      /::error::Timed out after 1m00s waiting for 1 service\(s\) to become INACTIVE \(last seen: like DRAINING\)/,
+    );
+    expect(fake.calls.filter((c) => c.startsWith('DeleteStack') || c.startsWith('DeleteTaskDefinitions'))).toEqual([]);
+  });
+
+  it('should stop before any other deletion when DeleteService fails for another reason', async () => {
+    step();
+    const denied = Object.assign(
+      new Error(
+        'User: arn:aws:sts::123456789012:assumed-role/dev-deploy/gha is not authorized to perform: ecs:DeleteService',
+      ),
+      { name: 'ClientException' },
+    );
+    const ecs = ecsWith([fakeService({ name: 'monolith' })], { deleteServiceError: denied });
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode).toBe(1);
+    expect(fake.calls).toEqual(['DeleteService monolith force']);
+    expect(log.text()).toContain('not authorized to perform: ecs:DeleteService');
+  });
+});
+
+describe('cleanup of task definitions, images and stacks an earlier run left', () => {
+  it('should leave DELETE_IN_PROGRESS revisions alone, delete INACTIVE ones, deregister and delete ACTIVE ones', async () => {
+    step();
+    const ecs = ecsWith([], {
+      revisions: [
+        { family: 'dev-like', revision: 1, status: 'DELETE_IN_PROGRESS' },
+        { family: 'dev-like', revision: 2, status: 'INACTIVE' },
+        { family: 'dev-like', revision: 3, status: 'ACTIVE' },
+      ],
+    });
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls.filter((c) => c.includes('TaskDefinition'))).toEqual([
+      'DeregisterTaskDefinition dev-like:3',
+      'DeleteTaskDefinitions dev-like:3',
+      'DeleteTaskDefinitions dev-like:2',
+    ]);
+    expect(ecs.revisions.map((r) => r.status)).toEqual([
+      'DELETE_IN_PROGRESS',
+      'DELETE_IN_PROGRESS',
+      'DELETE_IN_PROGRESS',
+    ]);
+  });
+
+  it('should pass over a repository already deleted, and one deleted while the cleanup runs', async () => {
+    step();
+    const ecs = ecsWith([], {
+      repositories: [
+        { name: 'dev-like', exists: false, digests: [] },
+        { name: 'dev-monolith', exists: true, digests: ['sha256:aa'], vanishesAfterList: true },
+      ],
+    });
+    const fake = account(ecs);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls).toEqual([
+      'BatchDeleteImage dev-monolith 1',
+      'DeleteStack dev-platform',
+      'DeleteStack dev-network',
+    ]);
+    expect(log.text()).toContain('Repository dev-monolith is already gone.');
+  });
+
+  it('should wait for a stack an earlier run left DELETE_IN_PROGRESS without deleting it again', async () => {
+    step();
+    const ecs = ecsWith([], { cluster: { name: 'dev-cluster', exists: false } });
+    const platform = platformStack(ecs);
+    Object.assign(platform, { status: 'DELETE_IN_PROGRESS', pending: ['DELETE_IN_PROGRESS', 'DELETE_IN_PROGRESS'] });
+    platform.final = 'DELETE_COMPLETE';
+    const fake = account(ecs, [platform, networkStack()]);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls).toEqual(['DeleteStack dev-network']);
+    expect(log.text()).toContain('dev-platform is already being deleted (DELETE_IN_PROGRESS)');
+    expect(log.text()).toContain('Deleted stack dev-platform.');
+  });
+
+  it('should pass over a stack whose deletion finished between ListStacks and DescribeStacks', async () => {
+    step();
+    const ecs = ecsWith([], { cluster: { name: 'dev-cluster', exists: false } });
+    const platform = platformStack(ecs);
+    Object.assign(platform, { status: 'DELETE_IN_PROGRESS', pending: [], final: 'DELETE_COMPLETE' });
+    const fake = account(ecs, [platform, networkStack()]);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls).toEqual(['DeleteStack dev-network']);
+  });
+
+  it('should delete a stack left DELETE_FAILED once what blocked it is gone', async () => {
+    step();
+    const ecs = ecsWith([fakeService({ name: 'like', status: 'DRAINING', desiredCount: 0 })]);
+    const platform = platformStack(ecs);
+    Object.assign(platform, { status: 'DELETE_FAILED', final: 'DELETE_FAILED' });
+    const fake = account(ecs, [platform, networkStack()]);
+
+    await settle(run());
+
+    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual([
+      'DeleteStack dev-platform',
+      'DeleteStack dev-network',
+    ]);
+    expect(fake.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
+  });
+});
