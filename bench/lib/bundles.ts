@@ -54,7 +54,15 @@ export async function startBundle({
       : command.slice(1),
     {
       cwd: serviceDist(service),
-      env: { PATH: process.env.PATH ?? '', ...imageEnv, LOG_LEVEL: 'silent', ...env, PORT: String(port) },
+      // Loopback only: the bench's services are never meant to be reachable from the network.
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...imageEnv,
+        LOG_LEVEL: 'silent',
+        ...env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
