@@ -18,6 +18,19 @@ export const LIFECYCLE_STAGES = [
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export type WaitUntil = 'deployed' | 'stable' | LifecycleStage;
 
+/** A whole number ≥ 0 (e.g. how many revisions to keep); `expected …, found …` otherwise. */
+function count(defaultValue: number) {
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((raw: string | undefined, ctx): number => {
+      if (raw === undefined) return defaultValue;
+      if (/^\s*\d+\s*$/.test(raw)) return Number(raw);
+      ctx.issues.push({ code: 'custom', message: `expected a whole number of 0 or more, found '${raw}'`, input: raw });
+      return z.NEVER;
+    }),
+  );
+}
+
 /** The inputs of action.yml, by name; defaults equal action.yml's. */
 const schema = z.object({
   cluster: inputField.required(),
@@ -39,6 +52,8 @@ const schema = z.object({
   'security-groups': inputField.list(),
   'assign-public-ip': inputField.choice(['', 'ENABLED', 'DISABLED'], ''),
   region: inputField.optional(),
+  'prune-keep': count(0),
+  'prune-dry-run': inputField.boolean(false),
 });
 
 export type DeployInputs = z.output<typeof schema>;
@@ -56,6 +71,11 @@ export function readDeployInputs(): DeployInputs {
   }
   if (!inputs['run-task'] && (inputs.command || inputs.container)) {
     throw new Error("Inputs 'command'/'container' only apply with run-task: true; remove them or set run-task: true.");
+  }
+  if (inputs['run-task'] && inputs['prune-keep'] > 0) {
+    throw new Error(
+      "Input 'prune-keep': pruning follows a service deploy, found run-task: true; remove prune-keep from this step or set it on the service deploy.",
+    );
   }
   return inputs;
 }

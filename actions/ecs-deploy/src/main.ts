@@ -8,6 +8,7 @@ import { startDeadline } from '../../shared/src/wait.js';
 import { type DeployContext, Timeline } from './context.js';
 import { readDeployInputs } from './inputs.js';
 import { watchNative } from './native-watch.js';
+import { pruneAfterDeploy } from './prune-step.js';
 import { type RollbackState, rollBack, statusOf } from './rollback.js';
 import { watchRolling } from './rolling.js';
 import { RunTaskFailure, runOneOffTask } from './run-task.js';
@@ -119,6 +120,12 @@ async function deploy(signal: AbortSignal): Promise<void> {
       Object.assign(report, { taskArn: result.taskArn, exitCode: result.exitCode, status: 'STOPPED' });
     } else {
       await deployService(context, report, rollback, serviceDefinition);
+      // Only after a successful deploy; pruneAfterDeploy never throws, so it cannot trigger a rollback.
+      report.prune = await pruneAfterDeploy(context, {
+        family: taskDefinition.family,
+        taskDefinitionArn: taskDefinition.arn,
+        previousTaskDefinition: rollback.previousTaskDefinition,
+      });
     }
   } catch (err) {
     report.status = statusOf(err);

@@ -3,6 +3,8 @@ import { ecsServiceUrl, ecsTaskDefinitionUrl, ecsTaskUrl } from '../../shared/sr
 import { formatDuration } from '../../shared/src/parse.js';
 import { addSummaryLink, addSummaryTable, writeSummary } from '../../shared/src/summary.js';
 import type { DeployContext } from './context.js';
+import type { PruneResult } from './prune.js';
+import { addPruneSummary } from './prune-step.js';
 
 /** What the summary reports; filled in as the deploy goes, so a failed deploy still has one. */
 export interface DeployReport {
@@ -16,6 +18,8 @@ export interface DeployReport {
   taskArn?: string;
   exitCode?: number;
   error?: string;
+  /** Set when old task definitions were pruned (or a dry run listed them) after the deploy. */
+  prune?: PruneResult;
 }
 
 /** Writes the job summary: facts table, console links, and the timeline (time, event). */
@@ -61,6 +65,7 @@ export async function writeDeploySummary(context: DeployContext, report: DeployR
       ecsTaskDefinitionUrl({ region, family: family[0], revision: Number.isNaN(revision) ? undefined : revision }),
     );
   }
+  if (report.prune) addPruneSummary(report.prune);
   addSummaryTable({
     heading: 'Timeline',
     columns: ['Time (UTC)', 'Event'],
