@@ -3,9 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CfnTemplate, conditionIsTrue, parameterValues, readCfnTemplate } from '@mysfits/cfn-template';
 import { parse } from 'yaml';
-import { conditionIsTrue, parameterValues } from '../services/local/src/cfn-resolve.js';
-import { type CfnTemplate, readCfnTemplate } from '../services/local/src/cfn-yaml.js';
 import type { CapacityProvider, StackShape, TaskShape } from './cost-model.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCfnTemplate } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
 import {
   costMarkdown,
@@ -11,7 +12,6 @@ import {
   readPrices,
 } from '../../bench/cost.js';
 import type { StackShape } from '../../bench/cost-model.js';
-import { readCfnTemplate } from '../../services/local/src/cfn-yaml.js';
 
 const prices: PriceTable = {
   region: 'test-1',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { CfnResource } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
-import type { CfnResource } from '../../services/local/src/cfn-yaml.js';
 import { asList, loadTemplate, properties, resourcesOfType, templateDir, templateFiles } from './templates.js';
 
 const platform = loadTemplate('platform.yml');

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCfnTemplate } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
-import { readCfnTemplate } from '../../services/local/src/cfn-yaml.js';
 import { loadListenerRules, matchListenerRule, platformTemplatePath } from '../../services/local/src/listener-rules.js';
 
 const notFound = {

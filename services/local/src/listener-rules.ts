@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { conditionIsTrue, parameterValues, resolveIfs } from './cfn-resolve.js';
-import { type CfnResource, readCfnTemplate } from './cfn-yaml.js';
+import { type CfnResource, conditionIsTrue, parameterValues, readCfnTemplate, resolveIfs } from '@mysfits/cfn-template';
 
 /** One rule of the public listener, in the order the ALB evaluates them (lowest priority first). */
 export interface ListenerRule {
