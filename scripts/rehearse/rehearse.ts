@@ -1,11 +1,22 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DeployConfig, loadDeployConfig, repoRoot, serviceDefinitions } from '../../deploy/pipeline.js';
+import { CloudFormationClient, paginateListStacks } from '@aws-sdk/client-cloudformation';
+import { type DeployConfig, loadDeployConfig, serviceStackNames } from '../../deploy/config.js';
+import {
+  parameterLines,
+  repoRoot,
+  scalingStackParameters,
+  serviceDefinitions,
+  serviceStackParameters,
+  taskDefinitions,
+} from '../../deploy/pipeline.js';
+import { type PrunedService, pruneRemovedServices, servicesWithStacks } from '../../deploy/prune.js';
 import { startMoto } from '../../test/support/moto.js';
 import {
   applyVpcDnsHostnames,
   type EmulatorClients,
+  emptyRepository,
   emulatorClients,
   pickTaskDefinition,
   productionTargetGroup,
@@ -22,6 +33,10 @@ export interface RehearsalResult {
   mismatches: string[];
   /** The final cleanup's `count` output: 0 when the ones before left nothing behind. */
   finalCleanupCount: string;
+  /** What each pass's prune step removed (services the pass's config no longer names). */
+  removed: Array<PrunedService & { pass: string }>;
+  /** Stacks of the environment still there after the cleanup (must be none). */
+  leftoverStacks: string[];
 }
 
 const file = (...parts: string[]) => join(repoRoot, ...parts);
@@ -32,15 +47,50 @@ interface PassContext {
   pass: string;
   config: DeployConfig;
   clients: EmulatorClients;
+  cloudFormation: CloudFormationClient;
   runner: StepRunner;
   workDir: string;
   commit: string;
-  stacks: string;
   cluster: string;
+  log: (line: string) => void;
 }
 
-/** The infra job; returns the platform stack's outputs. */
-async function infra(ctx: PassContext): Promise<Record<string, string>> {
+/** The `stacks` input of one service's render and ecs-deploy steps. */
+function stacksOf(ctx: PassContext, service: string): string {
+  const env = ctx.config.environment;
+  return `network=${env}-network\nplatform=${env}-platform\nservice=${serviceStackNames(env, service).service}`;
+}
+
+async function liveStacks(cloudFormation: CloudFormationClient, environment: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListStacks({ client: cloudFormation }, {})) {
+    for (const summary of page.StackSummaries ?? []) {
+      if (summary.StackStatus !== 'DELETE_COMPLETE' && summary.StackName?.startsWith(`${environment}-`)) {
+        names.push(summary.StackName);
+      }
+    }
+  }
+  return names.sort();
+}
+
+/** The infra job's first step: services the config no longer names lose their stacks and ECS service. */
+async function prune(ctx: PassContext, keep: string[]): Promise<PrunedService[]> {
+  for (const service of await servicesWithStacks(ctx.cloudFormation, ctx.config.environment)) {
+    if (!keep.includes(service)) await emptyRepository(ctx.clients, `${ctx.config.environment}/${service}`);
+  }
+  const removed = await pruneRemovedServices({
+    environment: ctx.config.environment,
+    keep,
+    clients: { cloudFormation: ctx.cloudFormation, ecs: ctx.clients.ecs },
+    log: (line) => ctx.log(`  ${line}`),
+    pollSeconds: 1,
+    maxWaitSeconds: 30,
+  });
+  return removed;
+}
+
+/** The infra job: network and platform stacks. */
+async function infra(ctx: PassContext): Promise<void> {
   const { config, runner, pass } = ctx;
   const network = await runner.run({
     pass,
@@ -54,7 +104,7 @@ async function infra(ctx: PassContext): Promise<Record<string, string>> {
     },
   });
   await applyVpcDnsHostnames(ctx.clients, network.outputs.VpcId ?? '');
-  const platform = await runner.run({
+  await runner.run({
     pass,
     job: 'infra',
     action: 'cfn-deploy',
@@ -66,20 +116,51 @@ async function infra(ctx: PassContext): Promise<Record<string, string>> {
       capabilities: 'CAPABILITY_IAM',
     },
   });
-  return JSON.parse(platform.outputs.outputs ?? '{}') as Record<string, string>;
 }
 
-/** The build job: no Docker here, so the image is recorded in the emulator's ECR by PutImage. */
-async function build(ctx: PassContext, platform: Record<string, string>): Promise<Record<string, string>> {
+/** The service-stack job, one leg per service; returns each stack's outputs. */
+async function serviceStack(ctx: PassContext, service: string): Promise<Record<string, string>> {
+  const stackName = serviceStackNames(ctx.config.environment, service).service;
+  const run = await ctx.runner.run({
+    pass: ctx.pass,
+    job: 'service-stack',
+    leg: service,
+    action: 'cfn-deploy',
+    title: `stack ${stackName}`,
+    inputs: {
+      'stack-name': stackName,
+      template: file('cloudformation', 'service.yml'),
+      parameters: parameterLines(serviceStackParameters(ctx.config, service)),
+      capabilities: 'CAPABILITY_IAM',
+    },
+  });
+  return JSON.parse(run.outputs.outputs ?? '{}') as Record<string, string>;
+}
+
+/**
+ * The build job: no Docker here, so the image is recorded in the emulator's ECR by PutImage. The
+ * deploy legs find it again by the commit tag, as the workflow's legs do.
+ */
+async function build(
+  ctx: PassContext,
+  stacks: Record<string, Record<string, string>>,
+): Promise<Record<string, string>> {
   const images: Record<string, string> = {};
   for (const service of Object.keys(ctx.config.services)) {
-    const repositoryName = `${ctx.config.environment}/${service}`;
+    const uri = stacks[service]?.RepositoryUri;
+    if (!uri) throw new Error(`the stack of ${service} has no RepositoryUri output`);
+    const repositoryName = stacks[service]?.RepositoryName ?? '';
     const digest = await recordImage(ctx.clients, { repositoryName, tag: ctx.commit, service });
-    const uri = platform[`${service.charAt(0).toUpperCase()}${service.slice(1)}RepositoryUri`];
-    if (!uri) throw new Error(`the platform stack has no repository URI output for ${service}`);
     images[service] = `${uri}@${digest}`;
   }
   return images;
+}
+
+/** The changes job's task definition at the configured size, written to a file as the deploy job does. */
+function taskDefinitionFile(ctx: PassContext, service: string): string {
+  const out = join(ctx.workDir, `${ctx.pass}-${service}-task-definition.json`);
+  writeFileSync(out, JSON.stringify(taskDefinitions(ctx.config)[service], null, 2));
+  return out;
 }
 
 /** render-task-definition with image@digest, then the workflow's pick step; returns what ecs-deploy gets. */
@@ -91,8 +172,8 @@ async function render(ctx: PassContext, job: string, service: string, image: str
     action: 'render-task-definition',
     title: `render ${service} with @${image.split('@sha256:')[1]?.slice(0, 12)}`,
     inputs: {
-      'task-definition': file('services', service, 'deploy', 'task-definition.yml'),
-      stacks: ctx.stacks,
+      'task-definition': taskDefinitionFile(ctx, service),
+      stacks: stacksOf(ctx, service),
       images: `${service}=${image}`,
     },
   });
@@ -112,22 +193,23 @@ function serviceDefinition(ctx: PassContext, service: string): string {
   return out;
 }
 
-async function seed(ctx: PassContext, image: string): Promise<void> {
-  const taskDefinition = await render(ctx, 'seed', 'monolith', image);
+async function seed(ctx: PassContext, service: string, image: string): Promise<void> {
+  const command = ctx.config.services[service]?.seed ?? '';
+  const taskDefinition = await render(ctx, 'seed', service, image);
   await ctx.runner.run({
     pass: ctx.pass,
     job: 'seed',
-    leg: 'monolith',
+    leg: service,
     action: 'ecs-deploy',
-    title: 'run-task node server.js seed',
+    title: `run-task ${command}`,
     inputs: {
       cluster: ctx.cluster,
       'task-definition': taskDefinition,
-      'service-definition': serviceDefinition(ctx, 'monolith'),
-      stacks: ctx.stacks,
+      'service-definition': serviceDefinition(ctx, service),
+      stacks: stacksOf(ctx, service),
       'run-task': 'true',
-      command: 'node server.js seed',
-      container: 'monolith',
+      command,
+      container: service,
       ...FAST,
     },
   });
@@ -146,34 +228,59 @@ async function deploy(ctx: PassContext, service: string, image: string): Promise
       service,
       'task-definition': taskDefinition,
       'service-definition': serviceDefinition(ctx, service),
-      stacks: ctx.stacks,
+      stacks: stacksOf(ctx, service),
       ...FAST,
     },
   });
 }
 
 async function scaling(ctx: PassContext, service: string): Promise<void> {
+  // An internal service has no target group: it scales on CPU only (the workflow maps None to '').
   const targetGroup = await productionTargetGroup(ctx.clients, { cluster: ctx.cluster, service });
+  const stackName = serviceStackNames(ctx.config.environment, service).scaling;
   await ctx.runner.run({
     pass: ctx.pass,
     job: 'scaling',
     leg: service,
     action: 'cfn-deploy',
-    title: `stack ${ctx.config.environment}-scaling-${service}`,
+    title: `stack ${stackName}`,
     inputs: {
-      'stack-name': `${ctx.config.environment}-scaling-${service}`,
+      'stack-name': stackName,
       template: file('cloudformation', 'scaling.yml'),
-      parameters: `EnvironmentName=${ctx.config.environment}\nServiceName=${service}\nTargetGroupArn=${targetGroup}`,
+      parameters: parameterLines({ ...scalingStackParameters(ctx.config, service), TargetGroupArn: targetGroup }),
     },
   });
+}
+
+/** One run of deploy.yml's sequence with `config`; returns what its prune step removed. */
+async function deployPass(ctx: PassContext): Promise<PrunedService[]> {
+  const { config, pass, log } = ctx;
+  log(`\n== deploy.yml, ${pass} pass (${Object.keys(config.services).join(', ')})`);
+  const removed = await prune(ctx, Object.keys(config.services));
+  await infra(ctx);
+  const stacks: Record<string, Record<string, string>> = {};
+  for (const service of Object.keys(config.services)) stacks[service] = await serviceStack(ctx, service);
+  const images = await build(ctx, stacks);
+  for (const [service, image] of Object.entries(images)) log(`  ok   build › ${service} recorded as ${image}`);
+  for (const [service, entry] of Object.entries(config.services)) {
+    if (entry.seed !== undefined) await seed(ctx, service, images[service] ?? '');
+  }
+  for (const service of Object.keys(config.services)) await deploy(ctx, service, images[service] ?? '');
+  for (const service of Object.keys(config.services)) await scaling(ctx, service);
+  return removed;
 }
 
 /**
  * Runs the deploy workflow's sequence twice (create, then a re-run that finds everything and
  * updates it) and the cleanup workflow twice against a fresh moto server.
  */
-export async function rehearse(options: { log: (line: string) => void }): Promise<RehearsalResult> {
+export async function rehearse(options: {
+  log: (line: string) => void;
+  /** After the create and update passes, deploy once more without this service (it must be removed). */
+  remove?: string;
+}): Promise<RehearsalResult> {
   const { log } = options;
+  const removedServices: RehearsalResult['removed'] = [];
   const config = loadDeployConfig();
   const notes: string[] = [];
   if (config.region !== 'us-east-1')
@@ -199,33 +306,55 @@ export async function rehearse(options: { log: (line: string) => void }): Promis
   const runner = new StepRunner({ ...moto.env, RUNNER_TEMP: workDir, ENVIRONMENT_NAME: config.environment }, log);
   const mismatches: string[] = [];
   let finalCleanupCount = '';
+  let leftoverStacks: string[] = [];
   try {
     const clients = emulatorClients(moto.endpoint);
-    for (const pass of ['create', 'update']) {
-      log(`\n== deploy.yml, ${pass} pass`);
+    const cloudFormation = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const passes: Array<{ pass: string; config: DeployConfig }> = [
+      { pass: 'create', config },
+      { pass: 'update', config },
+    ];
+    if (options.remove) {
+      const { [options.remove]: _removed, ...kept } = config.services;
+      passes.push({ pass: `remove-${options.remove}`, config: { ...config, services: kept } });
+    }
+    for (const { pass, config: passConfig } of passes) {
       const ctx: PassContext = {
         pass,
-        config,
+        config: passConfig,
         clients,
+        cloudFormation,
         runner,
         workDir,
+        log,
         commit: 'c0ffee0000000000000000000000000000000001',
-        stacks: `network=${config.environment}-network\nplatform=${config.environment}-platform`,
         cluster: `${config.environment}-cluster`,
       };
-      const platform = await infra(ctx);
-      const images = await build(ctx, platform);
-      for (const [service, image] of Object.entries(images)) log(`  ok   build › ${service} recorded as ${image}`);
-      const digests = Object.values(images).map((image) => image.split('@')[1]);
-      if (pass === 'create' && new Set(digests).size < digests.length) {
-        notes.push("moto's PutImage gives every manifest the same digest; the images still differ by repository.");
+      const removed = await deployPass(ctx);
+      for (const entry of removed) {
+        log(
+          `  ok   infra › removed ${entry.service}: ECS service ${entry.ecsService}, stacks ${entry.stacks.join(', ')}`,
+        );
       }
-      await seed(ctx, images.monolith ?? '');
-      for (const service of Object.keys(config.services)) await deploy(ctx, service, images[service] ?? '');
-      for (const service of Object.keys(config.services)) await scaling(ctx, service);
+      removedServices.push(...removed.map((entry) => ({ pass, ...entry })));
       for (const problem of sequenceMismatches(DEPLOY_SEQUENCE, runner.actionsByLeg(pass)))
         mismatches.push(`${pass}: ${problem}`);
     }
+    notes.push(
+      "moto ignores the service repositories' EmptyOnDelete (deleting a stack whose repository holds images fails there): the rehearsal empties a removed service's repository before prune deletes its stack, as AWS does during the deletion.",
+    );
+    // What cleanup.yml runs before the cleanup action: the service stacks go first (they import
+    // the platform's exports, so real CloudFormation refuses the platform's deletion before).
+    log('\n== cleanup.yml: deploy/prune.ts --all, then the cleanup action until a run finds nothing');
+    const pruned = await prune(
+      { pass: 'cleanup', config, clients, cloudFormation, runner, workDir, log, commit: '', cluster: '' },
+      [],
+    );
+    for (const entry of pruned) log(`  ok   cleanup › removed ${entry.service}: stacks ${entry.stacks.join(', ')}`);
     log('\n== cleanup.yml, until a run finds nothing');
     const inputs = {
       environment: config.environment,
@@ -270,8 +399,10 @@ export async function rehearse(options: { log: (line: string) => void }): Promis
       mismatches.push(`the final cleanup deleted ${finalCleanupCount} resource(s), expected 0`);
     for (const problem of sequenceMismatches(CLEANUP_SEQUENCE, runner.actionsByLeg('cleanup')))
       mismatches.push(`cleanup: ${problem}`);
+    leftoverStacks = await liveStacks(cloudFormation, config.environment);
+    if (leftoverStacks.length > 0) mismatches.push(`stacks left after the cleanup: ${leftoverStacks.join(', ')}`);
   } finally {
     await moto.stop();
   }
-  return { runner, notes, mismatches, finalCleanupCount };
+  return { runner, notes, mismatches, finalCleanupCount, removed: removedServices, leftoverStacks };
 }

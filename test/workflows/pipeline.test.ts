@@ -21,6 +21,7 @@ import { repoRoot } from './workflow-files.js';
 const config = loadDeployConfig();
 // A `${stack:platform:<output>}` placeholder, spelled so it is not mistaken for a template literal.
 const platformOutput = (output: string) => `$\u007Bstack:platform:${output}}`;
+const serviceOutput = (output: string) => `$\u007Bstack:service:${output}}`;
 
 function writeConfig(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'deploy-config-')), 'config.yml');
@@ -223,9 +224,9 @@ describe('composeServiceDefinition', () => {
 
   it('should keep alternate target group, listener rules and infrastructure role for BLUE_GREEN', () => {
     expect((base.loadBalancers as Lb[])[0]?.advancedConfiguration).toEqual({
-      alternateTargetGroupArn: platformOutput('MonolithGreenTargetGroupArn'),
-      productionListenerRule: platformOutput('MonolithProductionListenerRuleArn'),
-      testListenerRule: platformOutput('MonolithTestListenerRuleArn'),
+      alternateTargetGroupArn: serviceOutput('GreenTargetGroupArn'),
+      productionListenerRule: serviceOutput('ProductionListenerRuleArn'),
+      testListenerRule: serviceOutput('TestListenerRuleArn'),
       roleArn: platformOutput('EcsInfrastructureRoleArn'),
     });
     expect(base.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
@@ -249,7 +250,7 @@ describe('composeServiceDefinition', () => {
       namespace: platformOutput('ServiceConnectNamespaceArn'),
     });
     expect(base.serviceConnectConfiguration).toMatchObject({
-      services: [{ portName: 'http', discoveryName: platformOutput('MonolithDiscoveryName') }],
+      services: [{ portName: 'http', discoveryName: serviceOutput('DiscoveryName') }],
     });
   });
 });

@@ -26,7 +26,7 @@ describe('deploy/verify.ts (the verify job)', () => {
 
   it('should fail the fulfill-like check when the internal route is reachable from outside', async () => {
     // The monolith without the router: fulfill-like answers 200, as it would without the ALB rule.
-    const results = await verifyDeployment({ baseUrl: stack.upstreams.monolith });
+    const results = await verifyDeployment({ baseUrl: stack.upstreams.monolith ?? '' });
     const fulfill = results.find((r) => r.name.includes('fulfill-like'));
     expect(fulfill).toMatchObject({
       ok: false,
