@@ -89,7 +89,7 @@ export async function pickTaskDefinition(
   return arn;
 }
 
-/** The scaling job's look-up: the service's current production target group. */
+/** The scaling job's look-up: the service's current production target group ('' for an internal service). */
 export async function productionTargetGroup(
   clients: EmulatorClients,
   options: { cluster: string; service: string },
@@ -97,9 +97,9 @@ export async function productionTargetGroup(
   const described = await clients.ecs.send(
     new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }),
   );
-  const arn = described.services?.[0]?.loadBalancers?.[0]?.targetGroupArn;
-  if (!arn) throw new Error(`service ${options.service} has no load balancer target group in ${options.cluster}`);
-  return arn;
+  const service = described.services?.[0];
+  if (!service) throw new Error(`service ${options.service} does not exist in ${options.cluster}`);
+  return service.loadBalancers?.[0]?.targetGroupArn ?? '';
 }
 
 /**

@@ -319,6 +319,9 @@ export async function rehearse(options: {
       { pass: 'update', config },
     ];
     if (options.remove) {
+      if (!config.services[options.remove]) {
+        throw new Error(`Expected --remove to name a service of deploy/config.yml, found '${options.remove}'.`);
+      }
       const { [options.remove]: _removed, ...kept } = config.services;
       passes.push({ pass: `remove-${options.remove}`, config: { ...config, services: kept } });
     }
@@ -341,6 +344,11 @@ export async function rehearse(options: {
         );
       }
       removedServices.push(...removed.map((entry) => ({ pass, ...entry })));
+      const expected = pass === `remove-${options.remove}` ? [options.remove] : [];
+      const got = removed.map((entry) => entry.service);
+      if (got.join(',') !== expected.join(',')) {
+        mismatches.push(`${pass}: prune removed [${got.join(', ')}], expected [${expected.join(', ')}]`);
+      }
       for (const problem of sequenceMismatches(DEPLOY_SEQUENCE, runner.actionsByLeg(pass)))
         mismatches.push(`${pass}: ${problem}`);
     }
