@@ -145,9 +145,10 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
 
 /**
  * The workshop's layout for comparison, as we read it: two NAT gateways (one per zone), the tasks in
- * private subnets, two tasks per service at 0.5 vCPU / 1 GB on FARGATE, no Container Insights.
+ * private subnets, two tasks per service (the services of the config) at 0.5 vCPU / 1 GB on FARGATE,
+ * no Container Insights.
  */
-export function workshopStackShape(): StackShape {
+export function workshopStackShape(config: DeployConfig = loadDeployConfig()): StackShape {
   const task = (service: string): TaskShape => ({
     service,
     count: 2,
@@ -164,7 +165,7 @@ export function workshopStackShape(): StackShape {
     idleLcu: 0.1,
     natGateways: 2,
     natGbPerMonth: 5,
-    tasks: [task('monolith'), task('like')],
+    tasks: Object.keys(config.services).map(task),
     logGbPerMonth: 0.5,
     logRetentionDays: 30,
     containerInsightsMetrics: 0,

@@ -30,7 +30,7 @@ export function readPrices(path: string = pricesPath): PriceTable {
 export function estimateCosts(options: { prices?: PriceTable; sources?: StackSources } = {}): CostReport {
   const prices = options.prices ?? readPrices();
   const defaultStack = monthlyCost(defaultStackShape(options.sources), prices);
-  const workshop = monthlyCost(workshopStackShape(), prices);
+  const workshop = monthlyCost(workshopStackShape(options.sources?.config), prices);
   return {
     prices: { region: prices.region, currency: prices.currency, asOf: prices.asOf, source: prices.source },
     defaultStack,
