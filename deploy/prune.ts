@@ -11,7 +11,6 @@ import {
   CloudFormationClient,
   DeleteStackCommand,
   paginateListStacks,
-  type StackStatus,
   waitUntilStackDeleteComplete,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteServiceCommand, ECSClient, waitUntilServicesInactive } from '@aws-sdk/client-ecs';
@@ -42,35 +41,16 @@ export interface PrunedService {
   stacks: string[];
 }
 
-// Every status of a stack that still exists (ListStacks also returns DELETE_COMPLETE ones).
-const LIVE: StackStatus[] = [
-  'CREATE_IN_PROGRESS',
-  'CREATE_FAILED',
-  'CREATE_COMPLETE',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_FAILED',
-  'ROLLBACK_COMPLETE',
-  'DELETE_FAILED',
-  'UPDATE_IN_PROGRESS',
-  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_COMPLETE',
-  'UPDATE_FAILED',
-  'UPDATE_ROLLBACK_IN_PROGRESS',
-  'UPDATE_ROLLBACK_FAILED',
-  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_ROLLBACK_COMPLETE',
-  'IMPORT_COMPLETE',
-  'IMPORT_ROLLBACK_COMPLETE',
-];
-
 /** Names of the services that have a service or scaling stack in this environment. */
 export async function servicesWithStacks(cloudFormation: CloudFormationClient, environment: string): Promise<string[]> {
   const found = new Set<string>();
   const pattern = new RegExp(
     `^${environment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(service|scaling)-([a-z][a-z0-9]*)$`,
   );
-  for await (const page of paginateListStacks({ client: cloudFormation }, { StackStatusFilter: LIVE })) {
+  for await (const page of paginateListStacks({ client: cloudFormation }, {})) {
     for (const summary of page.StackSummaries ?? []) {
+      // ListStacks also lists deleted stacks (for 90 days).
+      if (summary.StackStatus === 'DELETE_COMPLETE') continue;
       const name = pattern.exec(summary.StackName ?? '')?.[2];
       if (name) found.add(name);
     }
