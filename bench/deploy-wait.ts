@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type CfnTemplate, readCfnTemplate } from '../services/local/src/cfn-yaml.js';
+import { type CfnTemplate, readCfnTemplate } from '@mysfits/cfn-template';
 
 export const platformTemplate = fileURLToPath(new URL('../cloudformation/platform.yml', import.meta.url));
 

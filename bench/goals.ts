@@ -1,5 +1,5 @@
+import type { CostReport } from '../deploy/cost/cost.js';
 import type { ActionBenchResult } from './actions.js';
-import type { CostReport } from './cost.js';
 import type { DeployWaitResult } from './deploy-wait.js';
 import type { LikePathResult } from './like-path.js';
 import type { ListBenchResult } from './list.js';

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
+import { estimateCosts } from '../deploy/cost/cost.js';
 import { benchActions, nodeFloorMs } from './actions.js';
-import { estimateCosts } from './cost.js';
 import { deployWait } from './deploy-wait.js';
 import { evaluateGoals, goalsTable } from './goals.js';
 import { type StartedBundle, startBundle } from './lib/bundles.js';

@@ -1,124 +1,51 @@
 // The deploy pipeline's decisions, shared by .github/workflows/deploy.yml and `npm run rehearse`:
-// reading deploy/config.yml, deciding what a push changed, and turning a service's
-// deploy/service.yml into the CreateService input for its configured strategy.
+// deciding what a push changed, and turning deploy/config.yml's entry of a service plus its
+// services/<name>/deploy/ files into what the jobs need: the parameters of its service and scaling
+// stacks, its task definition at the configured size, its CreateService input for its strategy.
 //
 // The workflow runs this file with plain `node deploy/pipeline.ts <command>` (Node 24 strips the
-// types), so it imports nothing but `yaml` and Node built-ins and uses only erasable TypeScript.
+// types), so it imports nothing but `yaml`, `zod/mini` (through config.ts) and Node built-ins and
+// uses only erasable TypeScript.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { type DeployConfig, loadDeployConfig, repoRoot, type ServiceConfig, type Strategy } from './config.ts';
 
-export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
-
-/** deploy/config.yml, validated. */
-export interface DeployConfig {
-  environment: string;
-  region: string;
-  natGatewayCount: number;
-  services: Record<string, { strategy: Strategy }>;
-  strategies: {
-    bakeTimeInMinutes: number;
-    linear: { stepPercent: number; stepBakeTimeInMinutes: number };
-    canary: { canaryPercent: number; canaryBakeTimeInMinutes: number };
-  };
-}
-
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const configPath = join(repoRoot, 'deploy', 'config.yml');
+export type { DeployConfig, ServiceConfig, Strategy } from './config.ts';
+export { configPath, loadDeployConfig, repoRoot, STRATEGIES } from './config.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function expectNumber(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`deploy/config.yml: expected a number at ${where}, found ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-/**
- * Reads and validates deploy/config.yml.
- * @throws Error naming the field that is missing or wrong and what it should be.
- */
-export function loadDeployConfig(path: string = configPath): DeployConfig {
-  const raw: unknown = parse(readFileSync(path, 'utf8'));
-  if (!isObject(raw)) throw new Error(`${path}: expected a YAML mapping, found ${typeof raw}.`);
-  const environment = String(raw.environment ?? '');
-  if (!/^[a-z][a-z0-9-]{1,23}$/.test(environment)) {
-    throw new Error(
-      `deploy/config.yml: expected environment of 2-24 lower-case letters, digits and hyphens (as bootstrap.yml's EnvironmentName), found '${environment}'.`,
-    );
-  }
-  const region = String(raw.region ?? '');
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new Error(`deploy/config.yml: expected an AWS region name (letters, hyphens, a digit), found '${region}'.`);
-  }
-  const natGatewayCount = expectNumber(raw.natGatewayCount, 'natGatewayCount');
-  if (![0, 1, 2].includes(natGatewayCount)) {
-    throw new Error(`deploy/config.yml: expected natGatewayCount 0, 1 or 2, found ${natGatewayCount}.`);
-  }
-  if (!isObject(raw.services) || Object.keys(raw.services).length === 0) {
-    throw new Error('deploy/config.yml: expected services: with at least one service and its strategy.');
-  }
-  const services: DeployConfig['services'] = {};
-  for (const [name, value] of Object.entries(raw.services)) {
-    const strategy = isObject(value) ? value.strategy : undefined;
-    if (!STRATEGIES.includes(strategy as Strategy)) {
-      throw new Error(
-        `deploy/config.yml: expected services.${name}.strategy to be one of ${STRATEGIES.join(', ')}, found ${JSON.stringify(strategy)}.`,
-      );
-    }
-    services[name] = { strategy: strategy as Strategy };
-  }
-  const s = isObject(raw.strategies) ? raw.strategies : {};
-  const linear = isObject(s.linear) ? s.linear : {};
-  const canary = isObject(s.canary) ? s.canary : {};
-  return {
-    environment,
-    region,
-    natGatewayCount,
-    services,
-    strategies: {
-      bakeTimeInMinutes: expectNumber(s.bakeTimeInMinutes, 'strategies.bakeTimeInMinutes'),
-      linear: {
-        stepPercent: expectNumber(linear.stepPercent, 'strategies.linear.stepPercent'),
-        stepBakeTimeInMinutes: expectNumber(linear.stepBakeTimeInMinutes, 'strategies.linear.stepBakeTimeInMinutes'),
-      },
-      canary: {
-        canaryPercent: expectNumber(canary.canaryPercent, 'strategies.canary.canaryPercent'),
-        canaryBakeTimeInMinutes: expectNumber(
-          canary.canaryBakeTimeInMinutes,
-          'strategies.canary.canaryBakeTimeInMinutes',
-        ),
-      },
-    },
-  };
-}
-
 /** What one run of the deploy workflow does. */
 export interface ChangePlan {
   /** Services to build, push and deploy (in config order). */
   services: string[];
-  /** Deploy network.yml and platform.yml. */
+  /** Deploy network.yml, platform.yml and every service's stack (service.yml). */
   infra: boolean;
   /** Services whose scaling stack is deployed. */
   scaling: string[];
-  /** Run the monolith's idempotent seed task (whenever the monolith is rebuilt). */
-  seed: boolean;
+  /** Rebuilt services with a `seed` command: it runs as a one-off task before their deploy. */
+  seed: string[];
   /** Why: one line per decision, for the log and the summary. */
   reasons: string[];
 }
 
-// Files every image is built from (the Dockerfiles copy them), so a change rebuilds all services.
-const SHARED_BUILD_INPUTS = ['package.json', 'package-lock.json', 'scripts/build.mjs', '.dockerignore'];
+// Files every image is built from (the Dockerfile copies them), so a change rebuilds all services.
+const SHARED_BUILD_INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'scripts/build.mjs',
+  '.dockerignore',
+  'services/Dockerfile',
+];
 const SHARED_BUILD_DIRS = ['services/kit/'];
 // A change to the pipeline itself (or its config) runs everything once.
-const EVERYTHING = ['deploy/config.yml', 'deploy/pipeline.ts', '.github/workflows/deploy.yml'];
-const INFRA = ['cloudformation/network.yml', 'cloudformation/platform.yml'];
+const EVERYTHING = ['deploy/config.yml', 'deploy/config.ts', 'deploy/pipeline.ts', '.github/workflows/deploy.yml'];
+const INFRA = ['cloudformation/network.yml', 'cloudformation/platform.yml', 'cloudformation/service.yml'];
 
 /**
  * Decides what a push changed. `changedFiles` undefined means there is no earlier successful
@@ -126,13 +53,15 @@ const INFRA = ['cloudformation/network.yml', 'cloudformation/platform.yml'];
  * everything is deployed, in order.
  */
 export function planChanges(options: { config: DeployConfig; changedFiles: string[] | undefined }): ChangePlan {
-  const all = Object.keys(options.config.services);
+  const { config } = options;
+  const all = Object.keys(config.services);
+  const seeded = (services: string[]) => services.filter((service) => config.services[service]?.seed !== undefined);
   const files = options.changedFiles;
   const full = (reason: string): ChangePlan => ({
     services: all,
     infra: true,
     scaling: all,
-    seed: all.includes('monolith'),
+    seed: seeded(all),
     reasons: [reason],
   });
   if (files === undefined) return full('no earlier successful deploy to compare with: deploying everything');
@@ -155,7 +84,97 @@ export function planChanges(options: { config: DeployConfig; changedFiles: strin
   const scaling = scalingChanged ? all : services;
   if (scalingChanged) reasons.push('scaling: cloudformation/scaling.yml changed, every service');
   if (reasons.length === 0) reasons.push('nothing that is deployed changed');
-  return { services, infra: infraFile !== undefined, scaling, seed: services.includes('monolith'), reasons };
+  return { services, infra: infraFile !== undefined, scaling, seed: seeded(services), reasons };
+}
+
+function serviceEntry(config: DeployConfig, service: string): ServiceConfig {
+  const entry = config.services[service];
+  if (!entry) {
+    throw new Error(
+      `expected service '${service}' in deploy/config.yml, found only ${Object.keys(config.services).join(', ')}`,
+    );
+  }
+  return entry;
+}
+
+/** cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them. */
+export function serviceStackParameters(config: DeployConfig, service: string): Record<string, string> {
+  const entry = serviceEntry(config, service);
+  return {
+    EnvironmentName: config.environment,
+    ServiceName: service,
+    Access: entry.access,
+    PathPatterns: (entry.paths ?? []).join(','),
+    ListenerRulePriority: String(entry.priority ?? 1),
+    ContainerPort: String(entry.port),
+    HealthCheckPath: entry.healthCheckPath,
+    TaskPolicyExport: entry.taskPolicy ?? '',
+  };
+}
+
+/** cloudformation/scaling.yml's parameters for one service (the target group is looked up live). */
+export function scalingStackParameters(config: DeployConfig, service: string): Record<string, string> {
+  const entry = serviceEntry(config, service);
+  return {
+    EnvironmentName: config.environment,
+    ServiceName: service,
+    MinCapacity: String(entry.minCount),
+    MaxCapacity: String(entry.maxCount),
+  };
+}
+
+/** `Key=Value` lines, the shape of cfn-deploy's `parameters` input. */
+export function parameterLines(parameters: Record<string, string>): string {
+  return Object.entries(parameters)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
+}
+
+function readServiceFile(service: string, file: string): Json {
+  const path = join(repoRoot, 'services', service, 'deploy', file);
+  const document: unknown = parse(readFileSync(path, 'utf8'));
+  if (!isObject(document)) throw new Error(`expected services/${service}/deploy/${file} to hold one mapping`);
+  return document;
+}
+
+/**
+ * services/<name>/deploy/task-definition.yml at the size deploy/config.yml gives it: the task's
+ * cpu and memory, and the service container's hard memory limit when it sets one.
+ * @throws Error when the service container's first port is not the configured port.
+ */
+export function composeTaskDefinition(options: { definition: Json; service: string; entry: ServiceConfig }): Json {
+  const { service, entry } = options;
+  const definition = structuredClone(options.definition);
+  definition.cpu = String(entry.cpu);
+  definition.memory = String(entry.memory);
+  const containers = Array.isArray(definition.containerDefinitions) ? definition.containerDefinitions : [];
+  const container = containers.find(
+    (candidate): candidate is Json => isObject(candidate) && candidate.name === service,
+  );
+  if (!container) {
+    throw new Error(
+      `expected a container named '${service}' in services/${service}/deploy/task-definition.yml (the load balancer and Service Connect name it), found ${containers.map((c) => (isObject(c) ? String(c.name) : '?')).join(', ') || 'none'}`,
+    );
+  }
+  if (container.memory !== undefined) container.memory = entry.memory;
+  const ports = Array.isArray(container.portMappings) ? container.portMappings : [];
+  const port = isObject(ports[0]) ? ports[0].containerPort : undefined;
+  if (port !== entry.port) {
+    throw new Error(
+      `expected container '${service}' to listen on port ${entry.port} (deploy/config.yml services.${service}.port), found portMappings[0].containerPort ${JSON.stringify(port)}: make them agree`,
+    );
+  }
+  return definition;
+}
+
+/** Every service's task definition at its configured size. */
+export function taskDefinitions(config: DeployConfig): Record<string, Json> {
+  return Object.fromEntries(
+    Object.entries(config.services).map(([service, entry]) => [
+      service,
+      composeTaskDefinition({ definition: readServiceFile(service, 'task-definition.yml'), service, entry }),
+    ]),
+  );
 }
 
 /**
@@ -190,11 +209,23 @@ export function composeServiceDefinition(options: {
   return definition;
 }
 
-/** Every service's deploy/service.yml fitted to its strategy from the config. */
+/**
+ * Every service's deploy/service.yml with the configured desiredCount and container port, fitted
+ * to its strategy.
+ * @throws Error when a public service has no load balancer in its file, or an internal one has.
+ */
 export function serviceDefinitions(config: DeployConfig, strategyOverride?: Strategy): Record<string, Json> {
   return Object.fromEntries(
     Object.entries(config.services).map(([service, entry]) => {
-      const definition = parse(readFileSync(join(repoRoot, 'services', service, 'deploy', 'service.yml'), 'utf8'));
+      const definition = readServiceFile(service, 'service.yml');
+      definition.desiredCount = entry.desiredCount;
+      const loadBalancers = Array.isArray(definition.loadBalancers) ? definition.loadBalancers : [];
+      if (loadBalancers.length > 0 !== (entry.access === 'public')) {
+        throw new Error(
+          `expected services/${service}/deploy/service.yml ${entry.access === 'public' ? 'to attach its load balancer target group (loadBalancers)' : 'to have no loadBalancers'}, as deploy/config.yml says access: ${entry.access}`,
+        );
+      }
+      for (const lb of loadBalancers) if (isObject(lb)) lb.containerPort = entry.port;
       const strategy = strategyOverride ?? entry.strategy;
       return [service, composeServiceDefinition({ definition, strategy, strategies: config.strategies })];
     }),
@@ -211,27 +242,42 @@ function changedFilesSince(base: string): string[] | undefined {
   }
 }
 
+/** One JSON object keyed by service, from a function of one service. */
+function perService<T>(config: DeployConfig, of: (service: string) => T): Record<string, T> {
+  return Object.fromEntries(Object.keys(config.services).map((service) => [service, of(service)]));
+}
+
 function main(argv: string[]): void {
   const [command, ...args] = argv;
   const config = loadDeployConfig();
   if (command === 'config') {
-    const strategies = Object.fromEntries(Object.entries(config.services).map(([n, s]) => [n, s.strategy]));
+    // One line per step output; the JSON ones are keyed by service so no output name is per service.
+    const strategies = perService(config, (service) => serviceEntry(config, service).strategy);
     console.log(`environment=${config.environment}`);
     console.log(`region=${config.region}`);
     console.log(`nat-gateway-count=${config.natGatewayCount}`);
+    console.log(`all-services=${JSON.stringify(Object.keys(config.services))}`);
     console.log(`strategies=${JSON.stringify(strategies)}`);
+    console.log(`seed-commands=${JSON.stringify(perService(config, (s) => serviceEntry(config, s).seed ?? ''))}`);
+    console.log(
+      `stack-parameters=${JSON.stringify(perService(config, (s) => parameterLines(serviceStackParameters(config, s))))}`,
+    );
+    console.log(
+      `scaling-parameters=${JSON.stringify(perService(config, (s) => parameterLines(scalingStackParameters(config, s))))}`,
+    );
   } else if (command === 'changes') {
     const plan = planChanges({ config, changedFiles: changedFilesSince(args[0] ?? '') });
     for (const reason of plan.reasons) console.error(`changes: ${reason}`);
     console.log(`services=${JSON.stringify(plan.services)}`);
     console.log(`scaling=${JSON.stringify(plan.scaling)}`);
     console.log(`infra=${plan.infra}`);
-    console.log(`seed=${plan.seed}`);
-  } else if (command === 'service-definitions') {
-    // One JSON line for a job output: { "<service>": <CreateService input for its strategy> }.
+    console.log(`seed=${JSON.stringify(plan.seed)}`);
+  } else if (command === 'definitions') {
+    // { "<service>": <CreateService input for its strategy> } and { "<service>": <task definition> }.
     console.log(`service-definitions=${JSON.stringify(serviceDefinitions(config))}`);
+    console.log(`task-definitions=${JSON.stringify(taskDefinitions(config))}`);
   } else {
-    throw new Error(`unknown command '${command ?? ''}': expected config, changes <base-sha> or service-definitions`);
+    throw new Error(`unknown command '${command ?? ''}': expected config, changes <base-sha> or definitions`);
   }
 }
 

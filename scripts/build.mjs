@@ -1,6 +1,7 @@
 // One build for everything that ships as a bundle: each service's server (what its image runs)
 // and each action's dist/index.js (what the runner runs).
-// Usage: node scripts/build.mjs [services [monolith|like ...] | actions]
+// Usage: node scripts/build.mjs [services [<service> ...] | actions]; the services are those of
+// deploy/config.yml unless named (the image build names its one service).
 
 import { existsSync } from 'node:fs';
 import { cp, readdir, rm } from 'node:fs/promises';
@@ -24,8 +25,14 @@ const common = {
   logLevel: 'warning',
 };
 
+/** The services of deploy/config.yml (imported only when needed: the image build has no deploy/). */
+async function configuredServices() {
+  const { loadDeployConfig } = await import('../deploy/config.ts');
+  return Object.keys(loadDeployConfig().services);
+}
+
 async function buildServices() {
-  for (const name of names.length > 0 ? names : ['monolith', 'like']) {
+  for (const name of names.length > 0 ? names : await configuredServices()) {
     const dir = join(root, 'services', name);
     await rm(join(dir, 'dist'), { recursive: true, force: true });
     await build({

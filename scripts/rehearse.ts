@@ -1,12 +1,19 @@
-// `npm run rehearse`: the deploy workflow's sequence against a fresh local moto server, with the
-// real action bundles run as the runner runs them, then cleanup twice. Prints every step's job
-// summary and exits non-zero when a step fails or the run strays from deploy.yml's sequence.
+// `npm run rehearse [-- --remove <service>]`: the deploy workflow's sequence for every service of
+// deploy/config.yml against a fresh local moto server, with the real action bundles run as the
+// runner runs them (with --remove, once more without that service, which must be removed), then
+// cleanup. Prints every step's job summary and exits non-zero when a step fails or the run strays
+// from deploy.yml's sequence.
+import { parseArgs } from 'node:util';
 import { rehearse } from './rehearse/rehearse.js';
 import { summaryAsText } from './rehearse/summary-text.js';
 
 const started = Date.now();
 try {
-  const result = await rehearse({ log: (line) => console.log(line) });
+  const { values } = parseArgs({ options: { remove: { type: 'string' } } });
+  const result = await rehearse({
+    log: (line) => console.log(line),
+    ...(values.remove ? { remove: values.remove } : {}),
+  });
   console.log('\n== job summaries');
   for (const step of result.runner.steps) {
     console.log(`\n--- [${step.pass}] ${step.job} › ${step.title} (${step.action}, exit ${step.run.code})`);

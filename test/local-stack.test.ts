@@ -99,7 +99,7 @@ describe('npm start: the local stack behind the edge router', () => {
       expect(own.filter((socket) => !socket.loopback).map(where), `${name} bound beyond loopback`).toEqual([]);
     }
     // The router and dynalite live in this process, next to the test runner's own sockets: find them by port.
-    for (const url of [stack.url, stack.dynamoEndpoint, stack.upstreams.monolith, stack.upstreams.like]) {
+    for (const url of [stack.url, stack.dynamoEndpoint, ...Object.values(stack.upstreams)]) {
       const port = Number(new URL(url).port);
       const onPort = sockets.filter((socket) => socket.port === port);
       expect(onPort.length, url).toBeGreaterThan(0);

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
-import { DescribeImagesCommand, ECRClient, ImageAlreadyExistsException, PutImageCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchDeleteImageCommand,
+  DescribeImagesCommand,
+  ECRClient,
+  ImageAlreadyExistsException,
+  PutImageCommand,
+  paginateListImages,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 
 /** SDK clients pointed at the rehearsal's moto server. */
@@ -81,7 +89,7 @@ export async function pickTaskDefinition(
   return arn;
 }
 
-/** The scaling job's look-up: the service's current production target group. */
+/** The scaling job's look-up: the service's current production target group ('' for an internal service). */
 export async function productionTargetGroup(
   clients: EmulatorClients,
   options: { cluster: string; service: string },
@@ -89,7 +97,30 @@ export async function productionTargetGroup(
   const described = await clients.ecs.send(
     new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }),
   );
-  const arn = described.services?.[0]?.loadBalancers?.[0]?.targetGroupArn;
-  if (!arn) throw new Error(`service ${options.service} has no load balancer target group in ${options.cluster}`);
-  return arn;
+  const service = described.services?.[0];
+  if (!service) throw new Error(`service ${options.service} does not exist in ${options.cluster}`);
+  return service.loadBalancers?.[0]?.targetGroupArn ?? '';
+}
+
+/**
+ * moto gap: its CloudFormation ignores AWS::ECR::Repository's EmptyOnDelete, so deleting a service
+ * stack whose repository holds images fails there. This empties the repository first, as AWS does
+ * during the stack's deletion.
+ * @returns how many images were deleted.
+ */
+export async function emptyRepository(clients: EmulatorClients, repositoryName: string): Promise<number> {
+  const imageIds: Array<{ imageDigest?: string; imageTag?: string }> = [];
+  try {
+    for await (const page of paginateListImages({ client: clients.ecr }, { repositoryName })) {
+      imageIds.push(...(page.imageIds ?? []));
+    }
+  } catch (error) {
+    if (error instanceof RepositoryNotFoundException) return 0;
+    throw error;
+  }
+  // By tag: moto gives every manifest one digest, and deleting by digest would remove only one.
+  for (const id of imageIds) {
+    await clients.ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: [id] }));
+  }
+  return imageIds.length;
 }

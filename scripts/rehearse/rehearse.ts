@@ -1,16 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DeployConfig, loadDeployConfig, repoRoot, serviceDefinitions } from '../../deploy/pipeline.js';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { type DeployConfig, loadDeployConfig } from '../../deploy/config.js';
+import type { PrunedService } from '../../deploy/prune.js';
 import { startMoto } from '../../test/support/moto.js';
-import {
-  applyVpcDnsHostnames,
-  type EmulatorClients,
-  emulatorClients,
-  pickTaskDefinition,
-  productionTargetGroup,
-  recordImage,
-} from './emulator.js';
+import { deployPass, liveStacks, type PassContext, prune } from './deploy-pass.js';
+import { emulatorClients } from './emulator.js';
 import { CLEANUP_SEQUENCE, DEPLOY_SEQUENCE, StepRunner, sequenceMismatches } from './sequence.js';
 
 /** What `npm run rehearse` found. */
@@ -22,158 +18,23 @@ export interface RehearsalResult {
   mismatches: string[];
   /** The final cleanup's `count` output: 0 when the ones before left nothing behind. */
   finalCleanupCount: string;
-}
-
-const file = (...parts: string[]) => join(repoRoot, ...parts);
-// The rehearsal polls fast; the workflow keeps the actions' defaults (15 s polls, 30 m timeouts).
-const FAST = { 'poll-interval': '200ms', timeout: '45s' };
-
-interface PassContext {
-  pass: string;
-  config: DeployConfig;
-  clients: EmulatorClients;
-  runner: StepRunner;
-  workDir: string;
-  commit: string;
-  stacks: string;
-  cluster: string;
-}
-
-/** The infra job; returns the platform stack's outputs. */
-async function infra(ctx: PassContext): Promise<Record<string, string>> {
-  const { config, runner, pass } = ctx;
-  const network = await runner.run({
-    pass,
-    job: 'infra',
-    action: 'cfn-deploy',
-    title: `stack ${config.environment}-network`,
-    inputs: {
-      'stack-name': `${config.environment}-network`,
-      template: file('cloudformation', 'network.yml'),
-      parameters: `EnvironmentName=${config.environment}\nNatGatewayCount=${config.natGatewayCount}`,
-    },
-  });
-  await applyVpcDnsHostnames(ctx.clients, network.outputs.VpcId ?? '');
-  const platform = await runner.run({
-    pass,
-    job: 'infra',
-    action: 'cfn-deploy',
-    title: `stack ${config.environment}-platform`,
-    inputs: {
-      'stack-name': `${config.environment}-platform`,
-      template: file('cloudformation', 'platform.yml'),
-      parameters: `EnvironmentName=${config.environment}`,
-      capabilities: 'CAPABILITY_IAM',
-    },
-  });
-  return JSON.parse(platform.outputs.outputs ?? '{}') as Record<string, string>;
-}
-
-/** The build job: no Docker here, so the image is recorded in the emulator's ECR by PutImage. */
-async function build(ctx: PassContext, platform: Record<string, string>): Promise<Record<string, string>> {
-  const images: Record<string, string> = {};
-  for (const service of Object.keys(ctx.config.services)) {
-    const repositoryName = `${ctx.config.environment}/${service}`;
-    const digest = await recordImage(ctx.clients, { repositoryName, tag: ctx.commit, service });
-    const uri = platform[`${service.charAt(0).toUpperCase()}${service.slice(1)}RepositoryUri`];
-    if (!uri) throw new Error(`the platform stack has no repository URI output for ${service}`);
-    images[service] = `${uri}@${digest}`;
-  }
-  return images;
-}
-
-/** render-task-definition with image@digest, then the workflow's pick step; returns what ecs-deploy gets. */
-async function render(ctx: PassContext, job: string, service: string, image: string): Promise<string> {
-  const rendered = await ctx.runner.run({
-    pass: ctx.pass,
-    job,
-    leg: service,
-    action: 'render-task-definition',
-    title: `render ${service} with @${image.split('@sha256:')[1]?.slice(0, 12)}`,
-    inputs: {
-      'task-definition': file('services', service, 'deploy', 'task-definition.yml'),
-      stacks: ctx.stacks,
-      images: `${service}=${image}`,
-    },
-  });
-  return pickTaskDefinition(ctx.clients, {
-    changed: rendered.outputs.changed ?? '',
-    taskDefinition: rendered.outputs['task-definition'] ?? '',
-    family: rendered.outputs.family ?? '',
-  });
-}
-
-/** The changes job's `service-definitions` output, written to a file as the deploy job does. */
-function serviceDefinition(ctx: PassContext, service: string): string {
-  // Rehearsed in ROLLING whatever the config says (see the notes).
-  const definition = serviceDefinitions(ctx.config, 'ROLLING')[service];
-  const out = join(ctx.workDir, `${ctx.pass}-${service}-service.json`);
-  writeFileSync(out, JSON.stringify(definition, null, 2));
-  return out;
-}
-
-async function seed(ctx: PassContext, image: string): Promise<void> {
-  const taskDefinition = await render(ctx, 'seed', 'monolith', image);
-  await ctx.runner.run({
-    pass: ctx.pass,
-    job: 'seed',
-    leg: 'monolith',
-    action: 'ecs-deploy',
-    title: 'run-task node server.js seed',
-    inputs: {
-      cluster: ctx.cluster,
-      'task-definition': taskDefinition,
-      'service-definition': serviceDefinition(ctx, 'monolith'),
-      stacks: ctx.stacks,
-      'run-task': 'true',
-      command: 'node server.js seed',
-      container: 'monolith',
-      ...FAST,
-    },
-  });
-}
-
-async function deploy(ctx: PassContext, service: string, image: string): Promise<void> {
-  const taskDefinition = await render(ctx, 'deploy', service, image);
-  await ctx.runner.run({
-    pass: ctx.pass,
-    job: 'deploy',
-    leg: service,
-    action: 'ecs-deploy',
-    title: `service ${service}`,
-    inputs: {
-      cluster: ctx.cluster,
-      service,
-      'task-definition': taskDefinition,
-      'service-definition': serviceDefinition(ctx, service),
-      stacks: ctx.stacks,
-      ...FAST,
-    },
-  });
-}
-
-async function scaling(ctx: PassContext, service: string): Promise<void> {
-  const targetGroup = await productionTargetGroup(ctx.clients, { cluster: ctx.cluster, service });
-  await ctx.runner.run({
-    pass: ctx.pass,
-    job: 'scaling',
-    leg: service,
-    action: 'cfn-deploy',
-    title: `stack ${ctx.config.environment}-scaling-${service}`,
-    inputs: {
-      'stack-name': `${ctx.config.environment}-scaling-${service}`,
-      template: file('cloudformation', 'scaling.yml'),
-      parameters: `EnvironmentName=${ctx.config.environment}\nServiceName=${service}\nTargetGroupArn=${targetGroup}`,
-    },
-  });
+  /** What each pass's prune step removed (services the pass's config no longer names). */
+  removed: Array<PrunedService & { pass: string }>;
+  /** Stacks of the environment still there after the cleanup (must be none). */
+  leftoverStacks: string[];
 }
 
 /**
  * Runs the deploy workflow's sequence twice (create, then a re-run that finds everything and
  * updates it) and the cleanup workflow twice against a fresh moto server.
  */
-export async function rehearse(options: { log: (line: string) => void }): Promise<RehearsalResult> {
+export async function rehearse(options: {
+  log: (line: string) => void;
+  /** After the create and update passes, deploy once more without this service (it must be removed). */
+  remove?: string;
+}): Promise<RehearsalResult> {
   const { log } = options;
+  const removedServices: RehearsalResult['removed'] = [];
   const config = loadDeployConfig();
   const notes: string[] = [];
   if (config.region !== 'us-east-1')
@@ -199,33 +60,63 @@ export async function rehearse(options: { log: (line: string) => void }): Promis
   const runner = new StepRunner({ ...moto.env, RUNNER_TEMP: workDir, ENVIRONMENT_NAME: config.environment }, log);
   const mismatches: string[] = [];
   let finalCleanupCount = '';
+  let leftoverStacks: string[] = [];
   try {
     const clients = emulatorClients(moto.endpoint);
-    for (const pass of ['create', 'update']) {
-      log(`\n== deploy.yml, ${pass} pass`);
+    const cloudFormation = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const passes: Array<{ pass: string; config: DeployConfig }> = [
+      { pass: 'create', config },
+      { pass: 'update', config },
+    ];
+    if (options.remove) {
+      if (!config.services[options.remove]) {
+        throw new Error(`Expected --remove to name a service of deploy/config.yml, found '${options.remove}'.`);
+      }
+      const { [options.remove]: _removed, ...kept } = config.services;
+      passes.push({ pass: `remove-${options.remove}`, config: { ...config, services: kept } });
+    }
+    for (const { pass, config: passConfig } of passes) {
       const ctx: PassContext = {
         pass,
-        config,
+        config: passConfig,
         clients,
+        cloudFormation,
         runner,
         workDir,
+        log,
         commit: 'c0ffee0000000000000000000000000000000001',
-        stacks: `network=${config.environment}-network\nplatform=${config.environment}-platform`,
         cluster: `${config.environment}-cluster`,
       };
-      const platform = await infra(ctx);
-      const images = await build(ctx, platform);
-      for (const [service, image] of Object.entries(images)) log(`  ok   build › ${service} recorded as ${image}`);
-      const digests = Object.values(images).map((image) => image.split('@')[1]);
-      if (pass === 'create' && new Set(digests).size < digests.length) {
-        notes.push("moto's PutImage gives every manifest the same digest; the images still differ by repository.");
+      const removed = await deployPass(ctx);
+      for (const entry of removed) {
+        log(
+          `  ok   infra › removed ${entry.service}: ECS service ${entry.ecsService}, stacks ${entry.stacks.join(', ')}`,
+        );
       }
-      await seed(ctx, images.monolith ?? '');
-      for (const service of Object.keys(config.services)) await deploy(ctx, service, images[service] ?? '');
-      for (const service of Object.keys(config.services)) await scaling(ctx, service);
+      removedServices.push(...removed.map((entry) => ({ pass, ...entry })));
+      const expected = pass === `remove-${options.remove}` ? [options.remove] : [];
+      const got = removed.map((entry) => entry.service);
+      if (got.join(',') !== expected.join(',')) {
+        mismatches.push(`${pass}: prune removed [${got.join(', ')}], expected [${expected.join(', ')}]`);
+      }
       for (const problem of sequenceMismatches(DEPLOY_SEQUENCE, runner.actionsByLeg(pass)))
         mismatches.push(`${pass}: ${problem}`);
     }
+    notes.push(
+      "moto ignores the service repositories' EmptyOnDelete (deleting a stack whose repository holds images fails there): the rehearsal empties a removed service's repository before prune deletes its stack, as AWS does during the deletion.",
+    );
+    // What cleanup.yml runs before the cleanup action: the service stacks go first (they import
+    // the platform's exports, so real CloudFormation refuses the platform's deletion before).
+    log('\n== cleanup.yml: deploy/prune.ts --all, then the cleanup action until a run finds nothing');
+    const pruned = await prune(
+      { pass: 'cleanup', config, clients, cloudFormation, runner, workDir, log, commit: '', cluster: '' },
+      [],
+    );
+    for (const entry of pruned) log(`  ok   cleanup › removed ${entry.service}: stacks ${entry.stacks.join(', ')}`);
     log('\n== cleanup.yml, until a run finds nothing');
     const inputs = {
       environment: config.environment,
@@ -270,8 +161,10 @@ export async function rehearse(options: { log: (line: string) => void }): Promis
       mismatches.push(`the final cleanup deleted ${finalCleanupCount} resource(s), expected 0`);
     for (const problem of sequenceMismatches(CLEANUP_SEQUENCE, runner.actionsByLeg('cleanup')))
       mismatches.push(`cleanup: ${problem}`);
+    leftoverStacks = await liveStacks(cloudFormation, config.environment);
+    if (leftoverStacks.length > 0) mismatches.push(`stacks left after the cleanup: ${leftoverStacks.join(', ')}`);
   } finally {
     await moto.stop();
   }
-  return { runner, notes, mismatches, finalCleanupCount };
+  return { runner, notes, mismatches, finalCleanupCount, removed: removedServices, leftoverStacks };
 }

@@ -10,6 +10,7 @@ export type ActionName = 'cfn-deploy' | 'render-task-definition' | 'ecs-deploy' 
  */
 export const DEPLOY_SEQUENCE: ReadonlyArray<{ job: string; actions: readonly ActionName[] }> = [
   { job: 'infra', actions: ['cfn-deploy', 'cfn-deploy'] },
+  { job: 'service-stack', actions: ['cfn-deploy'] },
   { job: 'seed', actions: ['render-task-definition', 'ecs-deploy'] },
   { job: 'deploy', actions: ['render-task-definition', 'ecs-deploy'] },
   { job: 'scaling', actions: ['cfn-deploy'] },

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRuntimeStage, type RuntimeStage } from '../support/dockerfile.js';
+import { loadDeployConfig } from '../../deploy/config.js';
+import { parseRuntimeStage, type RuntimeStage, serviceDockerfile, serviceRuntimeStage } from '../support/dockerfile.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { spawnBundle } from '../support/services.js';
 
@@ -22,13 +23,29 @@ async function layOut(stage: RuntimeStage): Promise<string> {
   return dir;
 }
 
-describe.each(['monolith', 'like'] as const)('the %s image', (service) => {
+describe('services/Dockerfile', () => {
+  it('should refuse a COPY path whose build argument is not given', () => {
+    expect(() =>
+      parseRuntimeStage('FROM node:24-alpine\nCOPY --from=build /src/services/$\u007BSERVICE}/dist/ ./\n'),
+    ).toThrow('Expected a value for the build argument SERVICE');
+  });
+
+  it('should be the only Dockerfile: no service keeps a copy of its own', async () => {
+    const files = await readdir(join(repo, 'services'), { recursive: true });
+    expect(files.filter((file) => file.endsWith('Dockerfile') && !file.includes('node_modules'))).toEqual([
+      'Dockerfile',
+    ]);
+    expect((await readFile(serviceDockerfile, 'utf8')).match(/\$\{SERVICE\}/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe.each(Object.keys(loadDeployConfig().services))('the %s image', (service) => {
   let stage: RuntimeStage;
   let dir: string;
   let dynamo: LocalDynamo;
 
   beforeAll(async () => {
-    stage = parseRuntimeStage(await readFile(join(repo, 'services', service, 'Dockerfile'), 'utf8'));
+    stage = serviceRuntimeStage(service);
     dir = await layOut(stage);
     dynamo = await startDynalite();
   });

@@ -11,8 +11,12 @@ export interface RuntimeStage {
   cmd: string[];
 }
 
-/** Reads the last stage of a Dockerfile (FROM, WORKDIR, USER, ENV, COPY, CMD). */
-export function parseRuntimeStage(dockerfile: string): RuntimeStage {
+/**
+ * Reads the last stage of a Dockerfile (FROM, WORKDIR, USER, ENV, COPY, CMD), with the stage's
+ * `ARG`s in COPY paths replaced by `buildArgs` (as `docker build --build-arg` does).
+ * @throws Error when a COPY path uses an ARG that `buildArgs` does not give.
+ */
+export function parseRuntimeStage(dockerfile: string, buildArgs: Record<string, string> = {}): RuntimeStage {
   const lines = dockerfile
     .split('\n')
     .map((line) => line.trim())
@@ -30,15 +34,25 @@ export function parseRuntimeStage(dockerfile: string): RuntimeStage {
       for (const pair of rest) stage.env[pair.split('=')[0] ?? ''] = pair.split('=').slice(1).join('=');
     if (instruction === 'COPY') {
       const from = rest.find((word) => word.startsWith('--from='))?.slice('--from='.length);
-      const paths = rest.filter((word) => !word.startsWith('--'));
+      const paths = rest
+        .filter((word) => !word.startsWith('--'))
+        .map((path) =>
+          path.replace(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g, (_whole, name: string) => {
+            const value = buildArgs[name];
+            if (value === undefined) throw new Error(`Expected a value for the build argument ${name} (${line}).`);
+            return value;
+          }),
+        );
       stage.copies.push({ from, source: paths[0] ?? '', dest: paths[1] ?? '' });
     }
   }
   return stage;
 }
 
-/** The runtime stage of a service's Dockerfile in this repository. */
-export function serviceRuntimeStage(service: 'monolith' | 'like'): RuntimeStage {
-  const file = fileURLToPath(new URL(`../../services/${service}/Dockerfile`, import.meta.url));
-  return parseRuntimeStage(readFileSync(file, 'utf8'));
+/** The one Dockerfile every service's image is built from (`--build-arg SERVICE=<name>`). */
+export const serviceDockerfile = fileURLToPath(new URL('../../services/Dockerfile', import.meta.url));
+
+/** The runtime stage of a service's image, as `docker build --build-arg SERVICE=<service>` makes it. */
+export function serviceRuntimeStage(service: string): RuntimeStage {
+  return parseRuntimeStage(readFileSync(serviceDockerfile, 'utf8'), { SERVICE: service });
 }

@@ -1,4 +1,4 @@
-import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
+import type { CfnTemplate } from '@mysfits/cfn-template';
 import { inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
 import { boundaryArn, type SampleEnvironment } from './iam-samples.js';
 import { asList, properties } from './templates.js';

@@ -29,12 +29,10 @@ describe('IAM invariants', () => {
     }
   });
 
-  it('should give the monolith task role only the table actions it uses, on its two tables and the indexes', () => {
-    const template = loadTemplate('platform.yml');
-    const role = properties(template.Resources.MonolithTaskRole);
-    const policies = role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
-    const granted = policies.flatMap((policy) => policy.PolicyDocument.Statement);
-    expect(granted).toEqual([
+  it("should give the tables' policy only the item calls the services use, on the two tables and the indexes", () => {
+    const policy = properties(loadTemplate('platform.yml').Resources.TablesPolicy);
+    const document = policy.PolicyDocument as { Statement: Statement[] };
+    expect(document.Statement).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
@@ -46,13 +44,20 @@ describe('IAM invariants', () => {
         Resource: { 'Fn::GetAtt': ['LikeRequestsTable', 'Arn'] },
       },
     ]);
-    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(policy.Path).toEqual({ 'Fn::Sub': '/${EnvironmentName}/' });
+    expect(loadTemplate('platform.yml').Outputs?.TablesPolicyArn?.Value).toEqual({ Ref: 'TablesPolicy' });
   });
 
-  it('should give the like task role no permissions at all', () => {
-    const role = properties(loadTemplate('platform.yml').Resources.LikeTaskRole);
+  it('should give a task role no inline permissions, only the platform policy its TaskPolicyExport names', () => {
+    const role = properties(loadTemplate('service.yml').Resources.TaskRole);
     expect(role.Policies).toBeUndefined();
-    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.ManagedPolicyArns).toEqual({
+      'Fn::If': [
+        'HasTaskPolicy',
+        [{ 'Fn::ImportValue': { 'Fn::Sub': '${EnvironmentName}-${TaskPolicyExport}' } }],
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
   });
 
   it('should give the ECS infrastructure role only the load balancer policy', () => {
@@ -63,9 +68,11 @@ describe('IAM invariants', () => {
     expect(role.Policies).toBeUndefined();
   });
 
-  it('should keep every platform role under the environment path the deploy role may pass', () => {
-    for (const [id, role] of resourcesOfType(loadTemplate('platform.yml'), 'AWS::IAM::Role')) {
-      expect(properties(role).Path, id).toEqual({ 'Fn::Sub': '/${EnvironmentName}/' });
+  it('should keep every platform and service role under the environment path the deploy role may pass', () => {
+    for (const file of ['platform.yml', 'service.yml']) {
+      for (const [id, role] of resourcesOfType(loadTemplate(file), 'AWS::IAM::Role')) {
+        expect(properties(role).Path, `${file} ${id}`).toEqual({ 'Fn::Sub': '/${EnvironmentName}/' });
+      }
     }
   });
 

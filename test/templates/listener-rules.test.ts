@@ -1,10 +1,17 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCfnTemplate } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
-import { readCfnTemplate } from '../../services/local/src/cfn-yaml.js';
-import { loadListenerRules, matchListenerRule, platformTemplatePath } from '../../services/local/src/listener-rules.js';
+import { loadDeployConfig, parseDeployConfig } from '../../deploy/config.js';
+import {
+  loadListenerRules,
+  matchListenerRule,
+  platformTemplatePath,
+  serviceTemplatePath,
+} from '../../services/local/src/listener-rules.js';
 
+const config = loadDeployConfig();
 const notFound = {
   type: 'fixed-response',
   statusCode: 404,
@@ -13,17 +20,9 @@ const notFound = {
 } as const;
 const uuid = '4e53920c-505a-4a90-a694-b9300791f0ae';
 
-interface TemplateRule {
-  id: string;
-  priority: number;
-  patterns: string[];
-  targetGroups: string[];
-  fixedResponse?: { StatusCode: string; ContentType: string; MessageBody: string };
-}
-
-// Read independently of listener-rules.ts: the rules whose ListenerArn names the public listener
-// (directly or through the HTTPS/HTTP !If), never the test listener.
-function publicRulesInTemplate(): TemplateRule[] {
+// Read independently of listener-rules.ts: the platform's rules on the public listener (through
+// the HTTPS/HTTP !If), never the test listener.
+function platformPublicRules(): Array<{ id: string; priority: number; patterns: string[] }> {
   const template = readCfnTemplate(platformTemplatePath);
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
@@ -32,18 +31,11 @@ function publicRulesInTemplate(): TemplateRule[] {
       const properties = resource.Properties as {
         Priority: number;
         Conditions: Array<{ PathPatternConfig: { Values: string[] } }>;
-        Actions: Array<{
-          ForwardConfig?: { TargetGroups: Array<{ TargetGroupArn: { Ref: string } }> };
-          FixedResponseConfig?: TemplateRule['fixedResponse'];
-        }>;
       };
-      const action = properties.Actions[0];
       return {
         id,
         priority: properties.Priority,
         patterns: properties.Conditions.flatMap((condition) => condition.PathPatternConfig.Values),
-        targetGroups: action?.ForwardConfig?.TargetGroups.map((group) => group.TargetGroupArn.Ref) ?? [],
-        fixedResponse: action?.FixedResponseConfig,
       };
     });
 }
@@ -51,28 +43,25 @@ function publicRulesInTemplate(): TemplateRule[] {
 describe('loadListenerRules', () => {
   const listener = loadListenerRules();
 
-  it('should load every public listener rule of platform.yml with its priority, patterns and action', () => {
-    const templateRules = publicRulesInTemplate();
-    expect(templateRules.length).toBeGreaterThanOrEqual(3);
-    expect(listener.rules).toHaveLength(templateRules.length);
-    for (const expected of templateRules) {
+  it("should load the platform's fixed responses and one forward rule per public service of the config", () => {
+    const fixed = platformPublicRules();
+    const services = Object.entries(config.services).filter(([, entry]) => entry.access === 'public');
+    expect(fixed.length).toBeGreaterThanOrEqual(1);
+    expect(listener.rules).toHaveLength(fixed.length + services.length);
+    for (const expected of fixed) {
       const loaded = listener.rules.find((rule) => rule.priority === expected.priority);
+      expect(loaded?.source, expected.id).toBe('platform');
       expect(loaded?.pathPatterns, expected.id).toEqual(expected.patterns);
-      if (expected.fixedResponse) {
-        expect(loaded?.action, expected.id).toEqual({
-          type: 'fixed-response',
-          statusCode: Number(expected.fixedResponse.StatusCode),
-          contentType: expected.fixedResponse.ContentType,
-          body: expected.fixedResponse.MessageBody,
-        });
-      } else {
-        const service = loaded?.action.type === 'forward' ? loaded.action.service : 'none';
-        const capitalised = `${service.charAt(0).toUpperCase()}${service.slice(1)}`;
-        expect(expected.targetGroups, expected.id).toEqual([
-          `${capitalised}BlueTargetGroup`,
-          `${capitalised}GreenTargetGroup`,
-        ]);
-      }
+      expect(loaded?.action, expected.id).toEqual(notFound);
+    }
+    for (const [service, entry] of services) {
+      const loaded = listener.rules.find((rule) => rule.source === `service ${service}`);
+      expect(loaded, service).toEqual({
+        priority: entry.priority,
+        pathPatterns: entry.paths,
+        action: { type: 'forward', service },
+        source: `service ${service}`,
+      });
     }
   });
 
@@ -81,7 +70,7 @@ describe('loadListenerRules', () => {
     expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
   });
 
-  it('should take the default action from the HTTP listener (a JSON 404, since /* catches every path)', () => {
+  it('should take the default action from the HTTP listener (a JSON 404)', () => {
     expect(listener.defaultAction).toEqual(notFound);
   });
 
@@ -98,13 +87,29 @@ describe('loadListenerRules', () => {
     expect(matchListenerRule(listener, path)).toEqual(expected);
   });
 
-  it('should reject a rule the local router cannot emulate, naming the rule', () => {
-    const template = readFileSync(platformTemplatePath, 'utf8').replace(
-      '      Priority: 20\n      Conditions:\n        - Field: path-pattern',
-      '      Priority: 20\n      Conditions:\n        - Field: host-header\n          Values: [example.com]\n        - Field: path-pattern',
+  it('should route a third service on its own paths, and leave an internal one off the listener', () => {
+    const third = parseDeployConfig({
+      ...config,
+      services: {
+        ...config.services,
+        reviews: { paths: ['/reviews', '/reviews/*'], priority: 30 },
+        worker: { access: 'internal' },
+      },
+    });
+    const rules = loadListenerRules({ config: third });
+    expect(matchListenerRule(rules, '/reviews/42')).toEqual({ type: 'forward', service: 'reviews' });
+    expect(rules.rules.map((rule) => rule.source)).not.toContain('service worker');
+  });
+
+  it('should reject a rule the local router cannot emulate, naming the rule and the service', () => {
+    const template = readFileSync(serviceTemplatePath, 'utf8').replace(
+      '      Conditions:\n        - Field: path-pattern',
+      '      Conditions:\n        - Field: host-header\n          Values: [example.com]\n        - Field: path-pattern',
     );
-    const path = join(mkdtempSync(join(tmpdir(), 'listener-rules-')), 'platform.yml');
+    const path = join(mkdtempSync(join(tmpdir(), 'listener-rules-')), 'service.yml');
     writeFileSync(path, template);
-    expect(() => loadListenerRules(path)).toThrow(/LikeProductionListenerRule.*host-header/);
+    expect(() => loadListenerRules({ serviceTemplatePath: path })).toThrow(
+      /ProductionListenerRule \(service monolith\).*host-header/,
+    );
   });
 });

@@ -22,6 +22,8 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDeployConfig } from '../../deploy/config.js';
+import { serviceStackParameters } from '../../deploy/pipeline.js';
 import { type MotoServer, startMoto } from '../support/moto.js';
 
 const templatePath = (name: string) => fileURLToPath(new URL(`../../cloudformation/${name}`, import.meta.url));
@@ -31,6 +33,14 @@ let moto: MotoServer;
 let bootstrap: Record<string, string>;
 let network: Record<string, string>;
 let platform: Record<string, string>;
+/** Each configured service's stack outputs, by service name. */
+let services: Record<string, Record<string, string>>;
+const config = loadDeployConfig();
+const [firstPublic, secondPublic] = (() => {
+  const [first, second] = Object.entries(config.services).filter(([, entry]) => entry.access === 'public');
+  if (!first || !second) throw new Error('Expected deploy/config.yml to hold at least two public services.');
+  return [first, second] as const;
+})();
 
 function clientConfig() {
   return {
@@ -80,13 +90,25 @@ beforeAll(async () => {
   });
   network = await createStack(`${environmentName}-network`, 'network.yml');
   platform = await createStack(`${environmentName}-platform`, 'platform.yml');
+  services = {};
+  for (const service of Object.keys(config.services)) {
+    const parameters = { ...serviceStackParameters(config, service), EnvironmentName: environmentName };
+    services[service] = await createStack(`${environmentName}-service-${service}`, 'service.yml', parameters);
+  }
+  // An internal service: Service Connect only, so no target group and no listener rule.
+  services.internal = await createStack(`${environmentName}-service-worker`, 'service.yml', {
+    EnvironmentName: environmentName,
+    ServiceName: 'worker',
+    Access: 'internal',
+    ContainerPort: '9090',
+  });
 });
 
 afterAll(async () => {
   await moto?.stop();
 });
 
-describe('network.yml and platform.yml deployed into moto', () => {
+describe('network.yml, platform.yml and a service.yml per service deployed into moto', () => {
   it('should create the VPC with two public and two private subnets in two zones', async () => {
     const ec2 = new EC2Client(clientConfig());
     const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [network.VpcId ?? ''] }));
@@ -136,44 +158,62 @@ describe('network.yml and platform.yml deployed into moto', () => {
     );
     expect(Listeners?.map((listener) => listener.Port).sort()).toEqual([80, 8443]);
     const publicListener = Listeners?.find((listener) => listener.Port === 80);
+    expect(publicListener?.ListenerArn).toBe(platform.PublicListenerArn);
     const { Rules } = await elb.send(new DescribeRulesCommand({ ListenerArn: publicListener?.ListenerArn }));
     const byArn = new Map(Rules?.map((rule) => [rule.RuleArn, rule]));
-    const like = byArn.get(platform.LikeProductionListenerRuleArn);
-    expect(like?.Priority).toBe('20');
-    expect(
-      like?.Actions?.[0]?.ForwardConfig?.TargetGroups?.map((group) => [group.TargetGroupArn, group.Weight]),
-    ).toEqual([
-      [platform.LikeBlueTargetGroupArn, 1],
-      [platform.LikeGreenTargetGroupArn, 0],
-    ]);
-    const monolith = byArn.get(platform.MonolithProductionListenerRuleArn);
-    expect(monolith?.Conditions?.[0]?.PathPatternConfig?.Values).toEqual(['/*']);
+    for (const [service, entry] of [firstPublic, secondPublic]) {
+      const rule = byArn.get(services[service]?.ProductionListenerRuleArn);
+      expect(rule?.Priority, service).toBe(String(entry.priority));
+      expect(rule?.Conditions?.[0]?.PathPatternConfig?.Values, service).toEqual(entry.paths);
+      expect(
+        rule?.Actions?.[0]?.ForwardConfig?.TargetGroups?.map((group) => [group.TargetGroupArn, group.Weight]),
+        service,
+      ).toEqual([
+        [services[service]?.BlueTargetGroupArn, 1],
+        [services[service]?.GreenTargetGroupArn, 0],
+      ]);
+    }
     const fulfill = Rules?.find((rule) => rule.Priority === '10');
     expect(fulfill?.Actions?.[0]?.FixedResponseConfig?.StatusCode).toBe('404');
+    expect(Rules?.filter((rule) => rule.IsDefault !== true)).toHaveLength(1 + 2);
   });
 
   it('should create test listener rules separate from the production rules', async () => {
+    const [service, entry] = firstPublic;
+    const outputs = services[service] ?? {};
     const elb = new ElasticLoadBalancingV2Client(clientConfig());
-    const { Rules } = await elb.send(
-      new DescribeRulesCommand({ RuleArns: [platform.MonolithTestListenerRuleArn ?? ''] }),
-    );
-    expect(Rules?.[0]?.Priority).toBe('1000');
-    expect(platform.MonolithTestListenerRuleArn).not.toBe(platform.MonolithProductionListenerRuleArn);
+    const { Rules } = await elb.send(new DescribeRulesCommand({ RuleArns: [outputs.TestListenerRuleArn ?? ''] }));
+    expect(Rules?.[0]?.Priority).toBe(String(entry.priority));
+    expect(outputs.TestListenerRuleArn).not.toBe(outputs.ProductionListenerRuleArn);
     expect(platform.TestListenerPort).toBe('8443');
   });
 
-  it('should create blue and green ip target groups health-checking /health', async () => {
+  it('should create blue and green ip target groups health-checking each service on its port', async () => {
     const elb = new ElasticLoadBalancingV2Client(clientConfig());
-    const arns = ['MonolithBlue', 'MonolithGreen', 'LikeBlue', 'LikeGreen'].map(
-      (name) => platform[`${name}TargetGroupArn`] ?? '',
-    );
-    const { TargetGroups } = await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
-    expect(TargetGroups).toHaveLength(4);
-    for (const group of TargetGroups ?? []) {
-      expect(group.TargetType).toBe('ip');
-      expect(group.HealthCheckPath).toBe('/health');
-      expect(group.Port).toBe(8080);
+    for (const [service, entry] of [firstPublic, secondPublic]) {
+      const arns = ['Blue', 'Green'].map((colour) => services[service]?.[`${colour}TargetGroupArn`] ?? '');
+      const { TargetGroups } = await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }));
+      expect(TargetGroups, service).toHaveLength(2);
+      for (const group of TargetGroups ?? []) {
+        expect(group.TargetType).toBe('ip');
+        expect(group.HealthCheckPath).toBe(entry.healthCheckPath);
+        expect(group.Port).toBe(entry.port);
+      }
     }
+  });
+
+  it('should give an internal service no target group and no listener rule', () => {
+    expect(Object.keys(services.internal ?? {}).sort()).toEqual([
+      'DiscoveryName',
+      'ExecutionRoleArn',
+      'LogGroupName',
+      'RepositoryName',
+      'RepositoryUri',
+      'SecurityGroupId',
+      'ServiceConnectUrl',
+      'TaskRoleArn',
+    ]);
+    expect(services.internal?.ServiceConnectUrl).toBe('http://worker:9090');
   });
 
   it('should create the table with both GSIs', async () => {
@@ -189,30 +229,35 @@ describe('network.yml and platform.yml deployed into moto', () => {
 
   // Scan on push is asserted on the template (invariants test): moto keeps CloudFormation's
   // `ScanOnPush` casing, so DescribeRepositories never shows it.
-  it('should create both ECR repositories with immutable tags', async () => {
+  it('should create one ECR repository per service, <env>/<name>, with immutable tags', async () => {
     const ecr = new ECRClient(clientConfig());
-    const { repositories } = await ecr.send(
-      new DescribeRepositoriesCommand({
-        repositoryNames: [platform.MonolithRepositoryName ?? '', platform.LikeRepositoryName ?? ''],
-      }),
-    );
+    const names = Object.keys(config.services).map((service) => services[service]?.RepositoryName ?? '');
+    expect(names).toEqual(Object.keys(config.services).map((service) => `${environmentName}/${service}`));
+    const { repositories } = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: names }));
     expect(repositories?.map((repository) => repository.repositoryUri).sort()).toEqual(
-      [platform.MonolithRepositoryUri, platform.LikeRepositoryUri].sort(),
+      Object.keys(config.services)
+        .map((service) => services[service]?.RepositoryUri)
+        .sort(),
     );
     for (const repository of repositories ?? []) {
       expect(repository.imageTagMutability).toBe('IMMUTABLE');
     }
   });
 
-  it('should set every output of both stacks', () => {
-    const template = readFileSync(templatePath('platform.yml'), 'utf8');
-    const declared = [...template.slice(template.indexOf('\nOutputs:')).matchAll(/^ {2}(\w+):$/gm)].map((m) => m[1]);
-    expect(Object.keys(platform).sort()).toEqual([...declared].sort());
-    for (const [key, value] of Object.entries({ ...network, ...platform })) {
+  it('should set every output of the platform and of a public service stack', () => {
+    for (const [file, outputs] of [
+      ['platform.yml', platform],
+      ['service.yml', services[firstPublic[0]] ?? {}],
+    ] as const) {
+      const template = readFileSync(templatePath(file), 'utf8');
+      const declared = [...template.slice(template.indexOf('\nOutputs:')).matchAll(/^ {2}(\w+):$/gm)].map((m) => m[1]);
+      expect(Object.keys(outputs).sort(), file).toEqual([...declared].sort());
+    }
+    for (const [key, value] of Object.entries({ ...network, ...platform, ...services[firstPublic[0]] })) {
       expect(value, key).not.toBe('');
     }
     expect(platform.ClusterName).toBe(`${environmentName}-cluster`);
-    expect(platform.MonolithServiceConnectUrl).toBe('http://monolith:8080');
+    expect(services[firstPublic[0]]?.ServiceConnectUrl).toBe(`http://${firstPublic[0]}:${firstPublic[1].port}`);
   });
 });
 
@@ -233,9 +278,10 @@ describe('bootstrap.yml deployed into moto', () => {
     );
   });
 
-  it('should give every role of the platform stack that boundary', async () => {
+  it('should give every role of the platform and service stacks that boundary', async () => {
     const roles = (await motoRoles()).filter((role) => role.path === `/${environmentName}/`);
-    expect(roles).toHaveLength(5);
+    // The ECS infrastructure role, and an execution and a task role per service stack.
+    expect(roles).toHaveLength(1 + 2 * (Object.keys(config.services).length + 1));
     for (const role of roles) expect(role.permissions_boundary_arn, role.name).toBe(bootstrap.WorkloadBoundaryArn);
   });
 });

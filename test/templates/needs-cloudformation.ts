@@ -1,13 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
 import { globSync, readFileSync } from 'node:fs';
+import type { CfnTemplate } from '@mysfits/cfn-template';
 import { z } from 'zod/mini';
-import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
 import type { Need, Phase } from './iam-evaluate.js';
 import type { SampleEnvironment } from './iam-samples.js';
-import { repoRoot } from './templates.js';
+import { repoRoot, templateFiles } from './templates.js';
 
-/** The templates whose stacks the deploy role creates through CloudFormation. */
-export const workloadTemplateFiles = ['network.yml', 'platform.yml', 'scaling.yml'];
+/** The templates whose stacks the deploy role creates through CloudFormation: all but the bootstrap, which a person deploys. */
+export const workloadTemplateFiles = templateFiles.filter((file) => file !== 'bootstrap.yml');
 
 const handlerNames = ['create', 'read', 'update', 'delete', 'list'] as const satisfies readonly Phase[];
 

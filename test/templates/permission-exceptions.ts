@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { CfnTemplate } from '@mysfits/cfn-template';
 import { parse } from 'yaml';
 import { z } from 'zod/mini';
-import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
 import type { Denial } from './iam-evaluate.js';
 
 const exceptionSchema = z.object({

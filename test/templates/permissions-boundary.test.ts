@@ -5,6 +5,7 @@ import { asList, loadTemplate, properties, resourcesOfType, templateFiles } from
 
 const bootstrap = loadTemplate('bootstrap.yml');
 const platform = loadTemplate('platform.yml');
+const service = loadTemplate('service.yml');
 const boundaryId = 'WorkloadBoundaryPolicy';
 const boundaryRef = { Ref: boundaryId };
 const boundary = properties(bootstrap.Resources[boundaryId]);
@@ -121,14 +122,17 @@ describe('the workload permissions boundary (bootstrap.yml)', () => {
     }
   });
 
-  it('should allow every action the platform roles are granted inline', () => {
+  it('should allow every action the platform and service roles are granted, inline or by a platform policy', () => {
     // Trust statements (with a Principal) say who may assume the role, not what it may do.
-    const granted = resourcesOfType(platform, 'AWS::IAM::Role').flatMap(([id]) =>
-      resourceStatements(platform, id)
-        .filter((statement) => statement.Principal === undefined)
-        .flatMap((statement) => asList(statement.Action)),
+    const granted = [platform, service].flatMap((template) =>
+      [...resourcesOfType(template, 'AWS::IAM::Role'), ...resourcesOfType(template, 'AWS::IAM::ManagedPolicy')].flatMap(
+        ([id]) =>
+          resourceStatements(template, id)
+            .filter((statement) => statement.Principal === undefined)
+            .flatMap((statement) => asList(statement.Action)),
+      ),
     );
-    expect(granted.length).toBeGreaterThan(5);
+    expect(granted).toEqual(expect.arrayContaining(['dynamodb:Query', 'ecr:BatchGetImage']));
     for (const action of granted) expect(boundaryActions, action).toContain(action);
   });
 
@@ -136,16 +140,18 @@ describe('the workload permissions boundary (bootstrap.yml)', () => {
     for (const action of ecsInfrastructurePolicyActions) expect(boundaryActions, action).toContain(action);
   });
 
-  it('should name the same table, repositories and log groups platform.yml creates', () => {
+  it('should name the same table, repositories and log groups platform.yml and service.yml create', () => {
     const resources = JSON.stringify(boundaryStatements.map((statement) => statement.Resource));
     expect(properties(platform.Resources.MysfitsTable).TableName).toEqual({ 'Fn::Sub': '${EnvironmentName}-mysfits' });
     expect(resources).toContain(':table/${EnvironmentName}-mysfits"');
     expect(resources).toContain(':table/${EnvironmentName}-mysfits/index/*"');
-    for (const [id, repository] of resourcesOfType(platform, 'AWS::ECR::Repository')) {
+    expect(resourcesOfType(service, 'AWS::ECR::Repository')).toHaveLength(1);
+    for (const [id, repository] of resourcesOfType(service, 'AWS::ECR::Repository')) {
       expect(subOf(properties(repository).RepositoryName), id).toMatch(/^\$\{EnvironmentName\}\//);
     }
     expect(resources).toContain(':repository/${EnvironmentName}/*"');
-    for (const [id, group] of resourcesOfType(platform, 'AWS::Logs::LogGroup')) {
+    expect(resourcesOfType(service, 'AWS::Logs::LogGroup')).toHaveLength(1);
+    for (const [id, group] of resourcesOfType(service, 'AWS::Logs::LogGroup')) {
       expect(subOf(properties(group).LogGroupName), id).toMatch(/^\/ecs\/\$\{EnvironmentName\}\//);
     }
     expect(resources).toContain(':log-group:/ecs/${EnvironmentName}/*"');
@@ -155,8 +161,8 @@ describe('the workload permissions boundary (bootstrap.yml)', () => {
 describe('roles of the workload templates', () => {
   const workloadTemplates = templateFiles.filter((file) => file !== 'bootstrap.yml');
 
-  it('should include platform.yml and scaling.yml', () => {
-    expect(workloadTemplates).toEqual(expect.arrayContaining(['platform.yml', 'scaling.yml']));
+  it('should include platform.yml, service.yml and scaling.yml', () => {
+    expect(workloadTemplates).toEqual(expect.arrayContaining(['platform.yml', 'service.yml', 'scaling.yml']));
   });
 
   it.each(workloadTemplates)('should set the workload boundary on every role of %s', (file) => {
@@ -165,8 +171,9 @@ describe('roles of the workload templates', () => {
     }
   });
 
-  it('should find the five platform roles', () => {
-    expect(resourcesOfType(platform, 'AWS::IAM::Role')).toHaveLength(5);
+  it('should find the ECS infrastructure role in the platform and two roles per service stack', () => {
+    expect(resourcesOfType(platform, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['EcsInfrastructureRole']);
+    expect(resourcesOfType(service, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['ExecutionRole', 'TaskRole']);
   });
 });
 

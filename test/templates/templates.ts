@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type CfnResource, type CfnTemplate, readCfnTemplate } from '../../services/local/src/cfn-yaml.js';
+import { type CfnResource, type CfnTemplate, readCfnTemplate } from '@mysfits/cfn-template';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const templateDir = fileURLToPath(new URL('../../cloudformation/', import.meta.url));

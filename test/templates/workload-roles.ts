@@ -1,4 +1,4 @@
-import type { CfnTemplate } from '../../services/local/src/cfn-yaml.js';
+import type { CfnTemplate } from '@mysfits/cfn-template';
 import { deployRolePolicies, type NamedPolicy } from './deploy-role.js';
 import { evaluateNeeds, formatDenial, type Need } from './iam-evaluate.js';
 import { inlinePolicies, type PolicyDocument, type ResolveOptions, resolve } from './iam-resolve.js';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDeployConfig } from '../../deploy/config.js';
 import { repoRoot } from './workflow-files.js';
 
 // What a fork would have to edit if it were written into the files below: the account, the owner
@@ -37,9 +38,13 @@ function filesUnder(dir: string): string[] {
 const scanned = [
   ...filesUnder(join(repoRoot, '.github')),
   ...filesUnder(join(repoRoot, 'cloudformation')).filter((file) => file.endsWith('.yml')),
-  ...filesUnder(join(repoRoot, 'services/monolith/deploy')),
-  ...filesUnder(join(repoRoot, 'services/like/deploy')),
-  ...filesUnder(join(repoRoot, 'deploy')).filter((file) => !file.endsWith('config.yml')),
+  ...Object.keys(loadDeployConfig().services).flatMap((service) =>
+    filesUnder(join(repoRoot, 'services', service, 'deploy')),
+  ),
+  // deploy/cost/ prices with a dated us-east-1 price table: a region's data, named by its region.
+  ...filesUnder(join(repoRoot, 'deploy')).filter(
+    (file) => !file.endsWith('config.yml') && !file.includes('/deploy/cost/') && !file.includes('node_modules'),
+  ),
 ];
 
 describe('nothing fork-specific is hard-coded', () => {

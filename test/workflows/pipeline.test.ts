@@ -1,20 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   composeServiceDefinition,
+  composeTaskDefinition,
   type DeployConfig,
   loadDeployConfig,
+  parameterLines,
   planChanges,
+  scalingStackParameters,
   serviceDefinitions,
+  serviceStackParameters,
+  taskDefinitions,
 } from '../../deploy/pipeline.js';
 import { repoRoot } from './workflow-files.js';
 
 const config = loadDeployConfig();
 // A `${stack:platform:<output>}` placeholder, spelled so it is not mistaken for a template literal.
 const platformOutput = (output: string) => `$\u007Bstack:platform:${output}}`;
+const serviceOutput = (output: string) => `$\u007Bstack:service:${output}}`;
 
 function writeConfig(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'deploy-config-')), 'config.yml');
@@ -26,25 +33,128 @@ const validConfig = (services: string) =>
   `environment: demo\nregion: us-east-1\nnatGatewayCount: 0\nservices:\n${services}\nstrategies:\n  bakeTimeInMinutes: 5\n  linear: { stepPercent: 25, stepBakeTimeInMinutes: 2 }\n  canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }\n`;
 
 describe('deploy/config.yml', () => {
-  it('should name both services with a strategy each', () => {
+  it('should name both services with their routing, size, counts and strategy', () => {
     expect(Object.keys(config.services)).toEqual(['monolith', 'like']);
+    expect(config.services.like).toMatchObject({
+      access: 'public',
+      paths: ['/mysfits/*/like'],
+      port: 8080,
+      healthCheckPath: '/health',
+      cpu: 256,
+      memory: 512,
+    });
     for (const service of Object.values(config.services)) {
       expect(['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY']).toContain(service.strategy);
+      expect(service.minCount).toBeLessThanOrEqual(service.desiredCount);
+      expect(service.desiredCount).toBeLessThanOrEqual(service.maxCount);
     }
   });
 
-  it('should refuse an unknown strategy, naming the service and the choices', () => {
-    const path = writeConfig(validConfig('  monolith: { strategy: RED_BLACK }'));
+  it('should refuse an unknown strategy, naming the key and the choices', () => {
+    const path = writeConfig(validConfig('  monolith: { strategy: RED_BLACK, paths: ["/*"], priority: 1000 }'));
     expect(() => loadDeployConfig(path)).toThrow(
-      'expected services.monolith.strategy to be one of ROLLING, BLUE_GREEN, LINEAR, CANARY, found "RED_BLACK"',
+      'services.monolith.strategy: expected one of ROLLING, BLUE_GREEN, LINEAR, CANARY, found "RED_BLACK"',
     );
   });
 
   it('should refuse a NAT count other than 0, 1 or 2', () => {
     const path = writeConfig(
-      validConfig('  like: { strategy: ROLLING }').replace('natGatewayCount: 0', 'natGatewayCount: 3'),
+      validConfig('  like: { paths: ["/x"], priority: 5 }').replace('natGatewayCount: 0', 'natGatewayCount: 3'),
     );
-    expect(() => loadDeployConfig(path)).toThrow('expected natGatewayCount 0, 1 or 2, found 3');
+    expect(() => loadDeployConfig(path)).toThrow('natGatewayCount: expected 0, 1 or 2, found 3');
+  });
+
+  it('should name every wrong or missing key of a service at once', () => {
+    const path = writeConfig(validConfig('  like: { paths: ["/x"], priority: high, cpu: 300 }\n  b2: {}'));
+    const message = (() => {
+      try {
+        loadDeployConfig(path);
+        return '';
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    })();
+    expect(message).toContain(
+      'services.like.priority: expected a listener rule priority, a whole number, found "high"',
+    );
+    expect(message).toContain('services.like.cpu: expected Fargate CPU units, one of 256, 512');
+    expect(message).toContain('services.b2.paths: expected the path patterns a public service answers on, found none');
+  });
+
+  it('should refuse a memory size Fargate has no task for, and counts out of order', () => {
+    const path = writeConfig(
+      validConfig('  like: { paths: ["/x"], priority: 5, cpu: 256, memory: 4096, minCount: 2, desiredCount: 1 }'),
+    );
+    expect(() => loadDeployConfig(path)).toThrow(
+      'services.like.memory: expected 512-2048 MiB in steps of 512 for cpu 256 (Fargate), found 4096',
+    );
+    expect(() => loadDeployConfig(path)).toThrow(
+      'services.like.desiredCount: expected minCount ≤ desiredCount ≤ maxCount',
+    );
+  });
+
+  it('should refuse paths on an internal service and two services with one priority', () => {
+    const internal = writeConfig(validConfig('  worker: { access: internal, paths: ["/w"] }'));
+    expect(() => loadDeployConfig(internal)).toThrow('services.worker.paths: expected no path patterns on an internal');
+    const clash = writeConfig(
+      validConfig('  a1: { paths: ["/a"], priority: 5 }\n  b1: { paths: ["/b"], priority: 5 }'),
+    );
+    expect(() => loadDeployConfig(clash)).toThrow('services.b1.priority: expected a priority no other service has');
+  });
+
+  it('should refuse a service name that cannot be a task-definition family of this environment', () => {
+    const path = writeConfig(validConfig('  my-api: { paths: ["/a"], priority: 5 }'));
+    expect(() => loadDeployConfig(path)).toThrow('services.my-api: expected a service name of 2-24 lower-case letters');
+  });
+
+  it('should fill defaults for what a service leaves out', () => {
+    const path = writeConfig(validConfig('  worker: { access: internal }'));
+    expect(loadDeployConfig(path).services.worker).toEqual({
+      access: 'internal',
+      port: 8080,
+      healthCheckPath: '/health',
+      cpu: 256,
+      memory: 512,
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 4,
+      strategy: 'ROLLING',
+    });
+  });
+});
+
+describe('stack parameters and task definitions from the config', () => {
+  it('should give service.yml the routing, port and task policy of the entry', () => {
+    expect(serviceStackParameters(config, 'like')).toEqual({
+      EnvironmentName: config.environment,
+      ServiceName: 'like',
+      Access: 'public',
+      PathPatterns: '/mysfits/*/like',
+      ListenerRulePriority: String(config.services.like?.priority),
+      ContainerPort: '8080',
+      HealthCheckPath: '/health',
+      TaskPolicyExport: '',
+    });
+    expect(serviceStackParameters(config, 'monolith').TaskPolicyExport).toBe('TablesPolicyArn');
+    expect(parameterLines(scalingStackParameters(config, 'like'))).toBe(
+      `EnvironmentName=${config.environment}\nServiceName=like\nMinCapacity=1\nMaxCapacity=4`,
+    );
+  });
+
+  it('should size each task definition from the config, container limit included', () => {
+    const sized = taskDefinitions(config);
+    expect(sized.monolith).toMatchObject({ cpu: '256', memory: '512' });
+    const definition = parse(readFileSync(join(repoRoot, 'services/like/deploy/task-definition.yml'), 'utf8'));
+    const entry = { ...(config.services.like as NonNullable<typeof config.services.like>), cpu: 1024, memory: 4096 };
+    const bigger = composeTaskDefinition({ definition, service: 'like', entry });
+    expect(bigger).toMatchObject({
+      cpu: '1024',
+      memory: '4096',
+      containerDefinitions: [{ name: 'like', memory: 4096 }],
+    });
+    expect(() => composeTaskDefinition({ definition, service: 'like', entry: { ...entry, port: 9000 } })).toThrow(
+      "expected container 'like' to listen on port 9000 (deploy/config.yml services.like.port), found portMappings[0].containerPort 8080",
+    );
   });
 });
 
@@ -56,7 +166,7 @@ describe('planChanges', () => {
       services: ['monolith', 'like'],
       infra: true,
       scaling: ['monolith', 'like'],
-      seed: true,
+      seed: ['monolith'],
     });
   });
 
@@ -65,13 +175,13 @@ describe('planChanges', () => {
       services: ['like'],
       infra: false,
       scaling: ['like'],
-      seed: false,
+      seed: [],
     });
   });
 
   it('should rebuild both services when the shared kit or the lockfile changed, and seed with the monolith', () => {
     expect(plan(['services/kit/src/log.ts']).services).toEqual(['monolith', 'like']);
-    expect(plan(['package-lock.json'])).toMatchObject({ services: ['monolith', 'like'], seed: true });
+    expect(plan(['package-lock.json'])).toMatchObject({ services: ['monolith', 'like'], seed: ['monolith'] });
   });
 
   it('should deploy no service for template, test or documentation changes alone', () => {
@@ -79,7 +189,7 @@ describe('planChanges', () => {
       services: [],
       infra: true,
       scaling: [],
-      seed: false,
+      seed: [],
     });
     expect(plan(['cloudformation/scaling.yml'])).toMatchObject({
       services: [],
@@ -114,9 +224,9 @@ describe('composeServiceDefinition', () => {
 
   it('should keep alternate target group, listener rules and infrastructure role for BLUE_GREEN', () => {
     expect((base.loadBalancers as Lb[])[0]?.advancedConfiguration).toEqual({
-      alternateTargetGroupArn: platformOutput('MonolithGreenTargetGroupArn'),
-      productionListenerRule: platformOutput('MonolithProductionListenerRuleArn'),
-      testListenerRule: platformOutput('MonolithTestListenerRuleArn'),
+      alternateTargetGroupArn: serviceOutput('GreenTargetGroupArn'),
+      productionListenerRule: serviceOutput('ProductionListenerRuleArn'),
+      testListenerRule: serviceOutput('TestListenerRuleArn'),
       roleArn: platformOutput('EcsInfrastructureRoleArn'),
     });
     expect(base.deploymentConfiguration).toMatchObject({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
@@ -140,7 +250,7 @@ describe('composeServiceDefinition', () => {
       namespace: platformOutput('ServiceConnectNamespaceArn'),
     });
     expect(base.serviceConnectConfiguration).toMatchObject({
-      services: [{ portName: 'http', discoveryName: platformOutput('MonolithDiscoveryName') }],
+      services: [{ portName: 'http', discoveryName: serviceOutput('DiscoveryName') }],
     });
   });
 });

@@ -24,7 +24,8 @@ describe('npm run rehearse', { timeout: 100_000 }, () => {
   it('should pass, ending with a cleanup that finds nothing to delete', async () => {
     const { code, out } = await rehearsal();
     expect(code, out).toBe(0);
-    expect(out).toMatch(/Rehearsal passed: 2[23] action runs in \d+ s; the last cleanup found nothing to delete\./);
+    // Per pass: 2 infra, 2 service stacks, 2 seed, 4 deploy, 2 scaling; then 2 or 3 cleanups.
+    expect(out).toMatch(/Rehearsal passed: 2[67] action runs in \d+ s; the last cleanup found nothing to delete\./);
   });
 
   it('should create the stacks and services first, then find and update them', async () => {
@@ -34,12 +35,13 @@ describe('npm run rehearse', { timeout: 100_000 }, () => {
     expect(out).toMatch(/\[update\] deploy › service like[\s\S]*?Action \| (updated|unchanged)/);
     expect(out).toMatch(/\[create\] seed › run-task node server\.js seed[\s\S]*?Status \| STOPPED/);
     expect(out).toContain('[update] scaling › stack mysfits-scaling-like (cfn-deploy, exit 0)');
+    expect(out).toMatch(/\[create\] service-stack › stack mysfits-service-like[\s\S]*\| create \| CREATE_COMPLETE/);
   });
 
   it('should say where it had to differ from the workflow because of moto', async () => {
     const { out } = await rehearsal();
     expect(out).toContain('The update pass re-runs the same commit');
-    expect(out).toContain('ECR image | mysfits/monolith@sha256:');
+    expect(out).toContain('cleanup › removed monolith: stacks mysfits-scaling-monolith, mysfits-service-monolith');
     const lastCleanup = out.slice(out.lastIndexOf('cleanup again (must be a no-op) (cleanup, exit 0)'));
     expect(lastCleanup).toContain('Nothing to delete: the environment is already clean.');
   });

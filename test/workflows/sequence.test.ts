@@ -11,10 +11,11 @@ describe('deploy.yml and the rehearsal', () => {
     expect(projectActionSequence(readWorkflow('deploy.yml'))).toEqual(plain(DEPLOY_SEQUENCE));
   });
 
-  it('should order the jobs changes → infra → build → seed → deploy → scaling → verify → summary', () => {
+  it('should order the jobs changes → infra → service-stack → build → seed → deploy → scaling → verify → summary', () => {
     expect(jobsInDependencyOrder(readWorkflow('deploy.yml'))).toEqual([
       'changes',
       'infra',
+      'service-stack',
       'build',
       'seed',
       'deploy',
@@ -34,7 +35,7 @@ describe('deploy.yml and the rehearsal', () => {
       { job: 'deploy', leg: 'like', actions: ['ecs-deploy'] },
     ]);
     expect(problems).toEqual([
-      'jobs ran infra → deploy, declared infra → seed → deploy → scaling',
+      'jobs ran infra → deploy, declared infra → service-stack → seed → deploy → scaling',
       'deploy (like) ran ecs-deploy, declared render-task-definition, ecs-deploy',
     ]);
   });

@@ -50,7 +50,7 @@ async function routerWithLike(
   await waitForHttp(`http://127.0.0.1:${likePort}/health`, { timeoutMs: 20_000 });
   const router = createEdgeRouter({
     listener: loadListenerRules(),
-    upstreams: { monolith: stack.upstreams.monolith, like: `http://127.0.0.1:${likePort}` },
+    upstreams: { monolith: stack.upstreams.monolith ?? '', like: `http://127.0.0.1:${likePort}` },
   });
   const server = await new Promise<Server>((resolve) => {
     const created = serve({ fetch: router.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(created as Server));
@@ -105,7 +105,7 @@ describe('deploy/verify.ts (the verify job)', () => {
 
   it('should fail the like and fulfill-like checks when /like and fulfill-like reach the monolith directly', async () => {
     // The monolith without the router: as if the like rule and the fulfill-like rule were missing.
-    const results = await verifyDeployment({ baseUrl: stack.upstreams.monolith });
+    const results = await verifyDeployment({ baseUrl: stack.upstreams.monolith ?? '' });
 
     expect(byName(results, LIKE_CHECK)).toMatchObject({
       ok: false,

@@ -1,11 +1,8 @@
 import { type AllowedOrigins, type AppEnv, createBaseApp, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
 import { ApiError } from '@mysfits/kit/errors';
 import type { Logger } from '@mysfits/kit/log';
-import type { Context } from 'hono';
+import { idempotencyKeyHeader, mysfitIdParam } from '@mysfits/kit/validators';
 import type { MonolithClient } from './monolith-client.js';
-
-const mysfitIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const idempotencyKeyPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface LikeAppOptions {
   monolith: MonolithClient;
@@ -14,26 +11,15 @@ export interface LikeAppOptions {
   allowedOrigins?: AllowedOrigins;
 }
 
-function idempotencyKey(c: Context<AppEnv>): string {
-  const supplied = c.req.header('Idempotency-Key');
-  if (supplied === undefined) return crypto.randomUUID();
-  if (!idempotencyKeyPattern.test(supplied)) {
-    throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-64 letters, digits, "-" or "_".');
-  }
-  return supplied;
-}
-
 /** The like service: the business step of a like, then the monolith records it. */
 export function createApp({ monolith, logger, allowedOrigins }: LikeAppOptions) {
   const app = createBaseApp({ logger, ...(allowedOrigins ? { allowedOrigins } : {}) });
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.post('/mysfits/:id/like', requireEmptyOrJsonObject, async (c) => {
-    const mysfitId = c.req.param('id') ?? '';
-    if (!mysfitIdPattern.test(mysfitId)) {
-      throw new ApiError(400, 'invalid_id', `A mysfit id is a lower-case UUID; found "${mysfitId.slice(0, 64)}".`);
-    }
+  app.post('/mysfits/:id/like', requireEmptyOrJsonObject, mysfitIdParam, idempotencyKeyHeader, async (c) => {
+    const mysfitId = c.req.valid('param').id;
     const requestId = c.get('requestId');
-    const key = idempotencyKey(c);
+    // One key for every attempt at the monolith, so a retried call is counted once.
+    const key = c.req.valid('header').idempotencyKey ?? crypto.randomUUID();
     logger.info('Like processed.', { mysfitId, requestId });
     const result = await monolith.fulfillLike({ mysfitId, requestId, idempotencyKey: key });
     if (result.kind === 'unavailable') {

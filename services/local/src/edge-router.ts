@@ -5,7 +5,7 @@ import { proxy } from 'hono/proxy';
 import { type FixedResponseAction, type ListenerRules, matchListenerRule } from './listener-rules.js';
 
 /** Base URLs (`http://127.0.0.1:1234`) of the services behind the router, by the names the rules use. */
-export type Upstreams = Record<'monolith' | 'like', string>;
+export type Upstreams = Record<string, string>;
 
 export interface EdgeRouterOptions {
   listener: ListenerRules;
@@ -36,7 +36,14 @@ export function createEdgeRouter({
     // The ALB matches path patterns on the path as sent (case-sensitive, not URL-decoded, no query).
     const action = matchListenerRule(listener, url.pathname);
     if (action.type === 'fixed-response') return fixedResponse(action);
-    const target = `${upstreams[action.service]}${url.pathname}${url.search}`;
+    const upstream = upstreams[action.service];
+    if (upstream === undefined) {
+      return c.json(
+        { error: { code: 'bad_gateway', message: `No local process runs the ${action.service} service.` } },
+        502,
+      );
+    }
+    const target = `${upstream}${url.pathname}${url.search}`;
     try {
       return await proxy(target, {
         raw: c.req.raw,

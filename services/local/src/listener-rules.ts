@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { conditionIsTrue, parameterValues, resolveIfs } from './cfn-resolve.js';
-import { type CfnResource, readCfnTemplate } from './cfn-yaml.js';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  conditionIsTrue,
+  readCfnTemplate,
+  resolveIfs,
+  resolveParameterRefs,
+  typedParameterValues,
+} from '@mysfits/cfn-template';
+import { type DeployConfig, loadDeployConfig } from '../../../deploy/config.js';
+import { serviceStackParameters } from '../../../deploy/pipeline.js';
 
 /** One rule of the public listener, in the order the ALB evaluates them (lowest priority first). */
 export interface ListenerRule {
@@ -8,11 +17,14 @@ export interface ListenerRule {
   /** ALB path-pattern values: `*` matches any run of characters, `?` exactly one. */
   pathPatterns: string[];
   action: ForwardAction | FixedResponseAction;
+  /** Where the rule comes from: `platform` or `service <name>` (for error messages and tests). */
+  source: string;
 }
 
 export interface ForwardAction {
   type: 'forward';
-  service: 'monolith' | 'like';
+  /** The service whose target groups the rule forwards to (a name of deploy/config.yml). */
+  service: string;
 }
 
 export interface FixedResponseAction {
@@ -27,52 +39,91 @@ export interface ListenerRules {
   defaultAction: ForwardAction | FixedResponseAction;
 }
 
-/** The template the ALB is built from; the local edge router must route exactly like it. */
-export const platformTemplatePath = fileURLToPath(new URL('../../../cloudformation/platform.yml', import.meta.url));
+export interface ListenerRulesOptions {
+  /** The services and their paths and priorities; default deploy/config.yml. */
+  config?: DeployConfig;
+  platformTemplatePath?: string;
+  serviceTemplatePath?: string;
+}
 
-// Target group logical ids start with the service's name (MonolithBlueTargetGroup → monolith).
-const services = ['monolith', 'like'] as const;
+/** The templates the ALB is built from; the local edge router must route exactly like them. */
+export const platformTemplatePath = fileURLToPath(new URL('../../../cloudformation/platform.yml', import.meta.url));
+export const serviceTemplatePath = fileURLToPath(new URL('../../../cloudformation/service.yml', import.meta.url));
+
 // The public listener is the one on the HTTP(S) ports; the blue/green test listener has its own port.
 const publicPorts = new Set([80, 443]);
 
-/**
- * The public listener's rules and default action as `platform.yml` defines them, for the template's
- * default parameters (no certificate: the HTTP listener on port 80 carries the rules).
- */
-export function loadListenerRules(templatePath: string = platformTemplatePath): ListenerRules {
-  const template = readCfnTemplate(templatePath);
-  const parameters = parameterValues(template);
-  const exists = (resource: CfnResource) =>
-    resource.Condition === undefined || conditionIsTrue(template, resource.Condition, parameters);
-  const resources = Object.entries(template.Resources)
-    .filter(([, resource]) => exists(resource))
-    .map(([id, resource]) => [id, resolveIfs(template, resource, parameters) as CfnResource] as const);
+type Resolved = Array<readonly [string, CfnResource]>;
 
-  const listenerIds = resources
+/** The template's resources that exist for these parameters, with Fn::If and parameter Refs resolved. */
+function resolvedResources(template: CfnTemplate, overrides: Record<string, string> = {}): Resolved {
+  const parameters = typedParameterValues(template, overrides);
+  return Object.entries(template.Resources)
+    .filter(
+      ([, resource]) => resource.Condition === undefined || conditionIsTrue(template, resource.Condition, parameters),
+    )
+    .map(([id, resource]) => {
+      const withoutIfs = resolveIfs(template, resource, parameters);
+      return [id, resolveParameterRefs(template, withoutIfs, parameters) as CfnResource] as const;
+    });
+}
+
+/**
+ * The public listener's rules and default action: the fixed responses and the default of
+ * `platform.yml`, and the forward rules of `service.yml` as each public service of the config
+ * deploys it, for the templates' default parameters (no certificate: the HTTP listener on port 80).
+ */
+export function loadListenerRules(options: ListenerRulesOptions = {}): ListenerRules {
+  const config = options.config ?? loadDeployConfig();
+  const platformPath = options.platformTemplatePath ?? platformTemplatePath;
+  const servicePath = options.serviceTemplatePath ?? serviceTemplatePath;
+  const platform = resolvedResources(readCfnTemplate(platformPath));
+  const listenerIds = platform
     .filter(
       ([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::Listener' && publicPorts.has(Number(r.Properties?.Port)),
     )
     .map(([id]) => id);
-  const rules = resources
+  const platformRules = platform
     .filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
-    .filter(([, r]) => listenerIds.includes(refOf(r.Properties?.ListenerArn) ?? ''))
-    .map(([id, r]) => toRule(id, r, templatePath))
-    .sort((a, b) => a.priority - b.priority);
-  const ruleListeners = new Set(
-    resources
-      .filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
-      .map(([, r]) => refOf(r.Properties?.ListenerArn)),
-  );
+    .filter(([, r]) => listenerIds.includes(refOf(r.Properties?.ListenerArn) ?? ''));
+  const rules = platformRules.map(([id, r]) => toRule(id, r, { source: 'platform', file: platformPath }));
+  for (const rule of rules) {
+    if (rule.action.type !== 'fixed-response') {
+      throw new Error(
+        `Expected only fixed-response rules in ${platformPath}, found a forward on its priority ${rule.priority}: a service's forward rule belongs in its service.yml stack.`,
+      );
+    }
+  }
+
+  const serviceTemplate = readCfnTemplate(servicePath);
+  for (const [service, entry] of Object.entries(config.services)) {
+    if (entry.access !== 'public') continue;
+    const resources = resolvedResources(serviceTemplate, serviceStackParameters(config, service));
+    const targetGroups = new Set(
+      resources.filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => id),
+    );
+    for (const [id, resource] of resources) {
+      if (resource.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') continue;
+      if (!importedExport(resource.Properties?.ListenerArn)?.endsWith('-PublicListenerArn')) continue;
+      rules.push(toRule(id, resource, { source: `service ${service}`, file: servicePath, service, targetGroups }));
+    }
+  }
+  rules.sort((a, b) => a.priority - b.priority);
+
+  const ruleListeners = new Set(platformRules.map(([, r]) => refOf(r.Properties?.ListenerArn)));
   const publicListenerId = listenerIds.find((id) => ruleListeners.has(id)) ?? listenerIds[0];
-  const publicListener = resources.find(([id]) => id === publicListenerId)?.[1];
+  const publicListener = platform.find(([id]) => id === publicListenerId)?.[1];
   if (!publicListener) {
     throw new Error(
-      `Expected a listener on port 80 or 443 in ${templatePath}, found none. Check the template's listeners.`,
+      `Expected a listener on port 80 or 443 in ${platformPath}, found none. Check the template's listeners.`,
     );
   }
   return {
     rules,
-    defaultAction: toAction(publicListenerId ?? '', publicListener.Properties?.DefaultActions, templatePath),
+    defaultAction: toAction(publicListenerId ?? '', publicListener.Properties?.DefaultActions, {
+      source: 'platform',
+      file: platformPath,
+    }),
   };
 }
 
@@ -81,13 +132,32 @@ function refOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function toRule(id: string, resource: CfnResource, templatePath: string): ListenerRule {
+/** The export name an `Fn::ImportValue` of `!Sub "${EnvironmentName}-X"` imports (`${EnvironmentName}-X`). */
+function importedExport(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || !('Fn::ImportValue' in value)) return undefined;
+  const imported = value['Fn::ImportValue'];
+  if (typeof imported === 'string') return imported;
+  if (imported && typeof imported === 'object' && 'Fn::Sub' in imported && typeof imported['Fn::Sub'] === 'string') {
+    return imported['Fn::Sub'];
+  }
+  return undefined;
+}
+
+interface RuleContext {
+  source: string;
+  file: string;
+  /** The service whose stack the rule is in, and its target groups' logical ids. */
+  service?: string;
+  targetGroups?: Set<string>;
+}
+
+function toRule(id: string, resource: CfnResource, context: RuleContext): ListenerRule {
   const properties = resource.Properties ?? {};
   const conditions = (properties.Conditions ?? []) as Array<Record<string, unknown>>;
   const pathPatterns = conditions.flatMap((condition) => {
     if (condition.Field !== 'path-pattern') {
       throw new Error(
-        `Expected only path-pattern conditions on listener rule ${id} in ${templatePath}, found ${String(condition.Field)}; the local edge router matches paths only.`,
+        `Expected only path-pattern conditions on listener rule ${id} (${context.source}) in ${context.file}, found ${String(condition.Field)}; the local edge router matches paths only.`,
       );
     }
     const config = condition.PathPatternConfig as { Values?: string[] } | undefined;
@@ -96,11 +166,12 @@ function toRule(id: string, resource: CfnResource, templatePath: string): Listen
   return {
     priority: Number(properties.Priority),
     pathPatterns,
-    action: toAction(id, properties.Actions, templatePath),
+    action: toAction(id, properties.Actions, context),
+    source: context.source,
   };
 }
 
-function toAction(id: string, actions: unknown, templatePath: string): ForwardAction | FixedResponseAction {
+function toAction(id: string, actions: unknown, context: RuleContext): ForwardAction | FixedResponseAction {
   const first = [...((actions ?? []) as Array<Record<string, unknown>>)].sort(
     (a, b) => Number(a.Order ?? 0) - Number(b.Order ?? 0),
   )[0];
@@ -113,24 +184,20 @@ function toAction(id: string, actions: unknown, templatePath: string): ForwardAc
       body: String(config.MessageBody ?? ''),
     };
   }
-  if (first?.Type === 'forward') {
+  if (first?.Type === 'forward' && context.service && context.targetGroups) {
     const forward = first.ForwardConfig as { TargetGroups?: Array<{ TargetGroupArn: unknown }> } | undefined;
     const targetGroups = forward?.TargetGroups?.map((group) => group.TargetGroupArn) ?? [first.TargetGroupArn];
-    const names = new Set(targetGroups.map((arn) => serviceOf(refOf(arn) ?? '')));
-    const [service] = [...names];
-    if (names.size === 1 && service) return { type: 'forward', service };
+    if (targetGroups.length > 0 && targetGroups.every((arn) => context.targetGroups?.has(refOf(arn) ?? ''))) {
+      return { type: 'forward', service: context.service };
+    }
   }
   throw new Error(
-    `Expected ${id} in ${templatePath} to forward to one service's target groups (${services.join(', ')}) or to answer with a fixed response, found ${JSON.stringify(first)}.`,
+    `Expected ${id} (${context.source}) in ${context.file} to forward to its own stack's target groups or to answer with a fixed response, found ${JSON.stringify(first)}.`,
   );
 }
 
-function serviceOf(targetGroupId: string): ForwardAction['service'] | undefined {
-  return services.find((service) => targetGroupId.toLowerCase().startsWith(service));
-}
-
 /** Compiles an ALB path pattern (`*` any run, `?` one character, case-sensitive) to a RegExp. */
-function patternToRegExp(pattern: string): RegExp {
+export function patternToRegExp(pattern: string): RegExp {
   const body = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
@@ -145,4 +212,32 @@ export function matchListenerRule(listener: ListenerRules, path: string): Forwar
     if (rule.pathPatterns.some((pattern) => patternToRegExp(pattern).test(path))) return rule.action;
   }
   return listener.defaultAction;
+}
+
+/**
+ * What is wrong with the priorities of one listener's rules across the stacks: two rules on one
+ * priority (the ALB refuses the second), or a service rule that would answer a path one of the
+ * platform's fixed responses must answer (a sample path of each fixed pattern, `*` and `?` as `x`).
+ * @returns one line per problem; empty when the priorities hold.
+ */
+export function rulePriorityProblems(listener: ListenerRules): string[] {
+  const problems: string[] = [];
+  const byPriority = new Map<number, ListenerRule>();
+  for (const rule of listener.rules) {
+    const other = byPriority.get(rule.priority);
+    if (other) problems.push(`priority ${rule.priority} is taken twice: by ${other.source} and by ${rule.source}`);
+    byPriority.set(rule.priority, rule);
+  }
+  for (const fixed of listener.rules.filter((rule) => rule.action.type === 'fixed-response')) {
+    for (const sample of fixed.pathPatterns.map((pattern) => pattern.replace(/[*?]/g, 'x'))) {
+      const winner = matchListenerRule(listener, sample);
+      if (winner !== fixed.action) {
+        const by = listener.rules.find((rule) => rule.action === winner)?.source ?? 'the default action';
+        problems.push(
+          `${sample} must get the platform's fixed response (priority ${fixed.priority}) but ${by} answers it first: give that service a priority above ${fixed.priority}`,
+        );
+      }
+    }
+  }
+  return problems;
 }

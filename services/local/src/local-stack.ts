@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { type DeployConfig, loadDeployConfig } from '../../../deploy/config.js';
 import { startLocalDynamo } from './dynamo.js';
 import { createEdgeRouter, type Upstreams } from './edge-router.js';
 import { freePort } from './free-port.js';
 import { type ListenerRules, loadListenerRules } from './listener-rules.js';
+import { localServices } from './local-services.js';
 import { describeExit, runToCompletion, type ServiceProcess, spawnService } from './service-process.js';
+import { likeRequestsTableName } from './table.js';
 import { waitForHttp } from './wait-http.js';
 
 export interface LocalStackOptions {
@@ -17,8 +20,10 @@ export interface LocalStackOptions {
   /** Address the edge router binds; default 127.0.0.1 so nothing is exposed beyond this machine. */
   hostname?: string;
   tableName?: string;
-  /** Where the services' `monolith/dist` and `like/dist` live; default this repository's services/. */
+  /** Where each service's `<name>/dist` and `<name>/deploy` live; default this repository's services/. */
   servicesDir?: string;
+  /** The services to run and route to; default deploy/config.yml. */
+  config?: DeployConfig;
   /** Receives every log line (service output prefixed by its name, and the stack's own lines). */
   log?: (line: string) => void;
   /** Called once if a service exits while the stack is not stopping; the stack is already stopping then. */
@@ -31,19 +36,20 @@ export interface LocalStack {
   /** The services' own addresses, bypassing the router (tests use them to compare). */
   upstreams: Upstreams;
   /** Process ids of the service children (to signal them, as a test of the stack's supervision does). */
-  pids: Record<keyof Upstreams, number | undefined>;
+  pids: Record<string, number | undefined>;
   dynamoEndpoint: string;
   tableName: string;
-  /** Stops the router, sends SIGTERM to both services (SIGKILL after 10 s) and stops dynalite. */
+  /** Stops the router, sends SIGTERM to every service (SIGKILL after 10 s) and stops dynalite. */
   stop(): Promise<void>;
 }
 
 const defaultServicesDir = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Starts what `npm start` runs: an in-memory dynalite with the table, the monolith's `seed`, both
- * service bundles as child processes (as their images run them) and the edge router that applies the
- * ALB's listener rules. Anything started is stopped again if a later step fails.
+ * Starts what `npm start` runs: an in-memory dynalite with the tables, each `seed` of
+ * deploy/config.yml, every service bundle of the config as a child process (as its image runs it)
+ * and the edge router that applies the ALB's listener rules. Anything started is stopped again if
+ * a later step fails.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const {
@@ -51,6 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     hostname = '127.0.0.1',
     tableName = 'mysfits-local',
     servicesDir = defaultServicesDir,
+    config = loadDeployConfig(),
     log = (line: string) => process.stdout.write(`${line}\n`),
     onUnexpectedExit,
   } = options;
@@ -68,11 +75,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return stopped;
   };
 
-  const monolithDir = `${servicesDir}/monolith/dist`;
-  const likeDir = `${servicesDir}/like/dist`;
+  const names = Object.keys(config.services);
   // Checked before anything starts, so a fresh clone without a build fails in an instant and says why.
-  for (const [name, dir] of Object.entries({ monolith: monolithDir, like: likeDir })) {
-    const entry = join(dir, 'server.js');
+  for (const name of names) {
+    const entry = join(servicesDir, name, 'dist', 'server.js');
     if (!existsSync(entry)) {
       throw new Error(
         `The ${name} bundle was expected at ${entry} but is missing. ` +
@@ -81,21 +87,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   }
 
-  // The ALB's rules, read from cloudformation/platform.yml; a broken template stops us before anything runs.
-  const listener = loadListenerRules();
+  // The ALB's rules, read from the templates and the config; a broken one stops us before anything runs.
+  const listener = loadListenerRules({ config });
 
   try {
     const dynamo = await startLocalDynamo();
     cleanups.push(() => dynamo.stop());
     await dynamo.createTable(tableName);
-    const monolithEnv = { ...dynamo.env, DDB_TABLE_NAME: tableName };
-    await runToCompletion({ name: 'seed', distDir: monolithDir, args: ['seed'], env: monolithEnv, log });
+    const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+    const services = localServices({
+      config,
+      servicesDir,
+      ports,
+      // What the task definitions read from the platform stack, answered by the local dynalite.
+      platformOutputs: { TableName: tableName, LikeRequestsTableName: likeRequestsTableName(tableName) },
+      env: dynamo.env,
+    });
+    for (const service of services) {
+      if (!service.seedArgs) continue;
+      const { distDir, env, seedArgs: args } = service;
+      await runToCompletion({ name: 'seed', distDir, args, env, log });
+    }
 
-    const [monolithPort, likePort] = await Promise.all([freePort(), freePort()]);
-    const upstreams: Upstreams = { monolith: `http://127.0.0.1:${monolithPort}`, like: `http://127.0.0.1:${likePort}` };
-    // Only the router may be reached from outside (and only when HOST says so): a service bound to
-    // every interface would let anyone on the network call the monolith's internal fulfill-like.
-    const serviceHost = '127.0.0.1';
+    const upstreams: Upstreams = Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`]));
     const supervise = (service: ServiceProcess): ServiceProcess => {
       cleanups.push(() => service.stop());
       void service.exited.then((info) => {
@@ -106,27 +120,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       return service;
     };
-    const monolith = supervise(
-      spawnService({
-        name: 'monolith',
-        distDir: monolithDir,
-        env: { ...monolithEnv, HOST: serviceHost, PORT: String(monolithPort) },
-        log,
-      }),
+    const running = services.map((service) =>
+      supervise(spawnService({ name: service.name, distDir: service.distDir, env: service.env, log })),
     );
-    const like = supervise(
-      spawnService({
-        name: 'like',
-        distDir: likeDir,
-        // A bare host:port, as Service Connect gives it in the cloud.
-        env: { MONOLITH_URL: `127.0.0.1:${monolithPort}`, HOST: serviceHost, PORT: String(likePort) },
-        log,
-      }),
+    await Promise.all(
+      running.map((child) =>
+        waitForHealth(child, `${upstreams[child.name]}${config.services[child.name]?.healthCheckPath ?? '/health'}`),
+      ),
     );
-    await Promise.all([
-      waitForHealth(monolith, `${upstreams.monolith}/health`),
-      waitForHealth(like, `${upstreams.like}/health`),
-    ]);
 
     const edge = await listen({ port, hostname, upstreams, listener });
     cleanups.push(() => closeServer(edge.server));
@@ -134,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       url: `http://${hostname}:${edge.port}`,
       upstreams,
-      pids: { monolith: monolith.child.pid, like: like.child.pid },
+      pids: Object.fromEntries(running.map((child) => [child.name, child.child.pid])),
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       stop,

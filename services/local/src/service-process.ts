@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface ServiceProcessOptions {
-  /** Prefix for its log lines and name in error messages: `monolith`, `like`, `seed`. */
+  /** Prefix for its log lines and name in error messages: the service's name, or `seed`. */
   name: string;
   /** The service's dist directory; the process runs `node server.js` there, as its image does. */
   distDir: string;

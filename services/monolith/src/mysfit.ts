@@ -31,6 +31,3 @@ export const listFields = [
   'adopted',
 ] as const;
 export type MysfitSummary = Pick<Mysfit, (typeof listFields)[number]>;
-
-/** Mysfit ids are lower-case UUIDs. */
-export const mysfitIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

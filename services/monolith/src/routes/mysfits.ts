@@ -1,22 +1,13 @@
 import { type AppEnv, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
 import { ApiError } from '@mysfits/kit/errors';
 import type { Logger } from '@mysfits/kit/log';
+import { idempotencyKeyHeader, mysfitIdParam } from '@mysfits/kit/validators';
 import { Hono } from 'hono';
 import type { LikeRequests } from '../like-requests.js';
-import { goodEvilValues, lawChaosValues, mysfitIdPattern } from '../mysfit.js';
+import { goodEvilValues, lawChaosValues } from '../mysfit.js';
 import { type FilterName, filterIndexes, type MysfitsStore } from '../store.js';
 
 const filterValues: Record<FilterName, readonly string[]> = { GoodEvil: goodEvilValues, LawChaos: lawChaosValues };
-
-/** Idempotency keys: what the like service sends (a UUID) or any short token a client picks. */
-const idempotencyKeyPattern = /^[A-Za-z0-9_-]{1,64}$/;
-
-function mysfitId(raw: string | undefined = ''): string {
-  if (!mysfitIdPattern.test(raw)) {
-    throw new ApiError(400, 'invalid_id', `A mysfit id is a lower-case UUID; found "${raw.slice(0, 64)}".`);
-  }
-  return raw;
-}
 
 function parseFilter(
   filter: string | undefined,
@@ -51,34 +42,31 @@ export function mysfitsRoutes(store: MysfitsStore, likeRequests: LikeRequests, l
     return c.json({ mysfits });
   });
 
-  routes.get('/:id', async (c) => {
-    const id = mysfitId(c.req.param('id'));
+  routes.get('/:id', mysfitIdParam, async (c) => {
+    const { id } = c.req.valid('param');
     const mysfit = await store.get(id);
     if (!mysfit) throw new ApiError(404, 'not_found', `No mysfit has the id ${id}.`);
     return c.json(mysfit);
   });
 
-  routes.post('/:id/like', requireEmptyOrJsonObject, async (c) => {
-    const id = mysfitId(c.req.param('id'));
+  routes.post('/:id/like', requireEmptyOrJsonObject, mysfitIdParam, async (c) => {
+    const { id } = c.req.valid('param');
     const likes = await store.like(id);
     logger.info('Like processed.', { mysfitId: id, requestId: c.get('requestId') });
     return c.json({ mysfitId: id, likes });
   });
 
-  routes.post('/:id/fulfill-like', requireEmptyOrJsonObject, async (c) => {
-    const id = mysfitId(c.req.param('id'));
-    const key = c.req.header('Idempotency-Key');
+  routes.post('/:id/fulfill-like', requireEmptyOrJsonObject, mysfitIdParam, idempotencyKeyHeader, async (c) => {
+    const { id } = c.req.valid('param');
+    const key = c.req.valid('header').idempotencyKey;
     if (key === undefined) return c.json({ mysfitId: id, likes: await store.like(id) });
-    if (!idempotencyKeyPattern.test(key)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-64 letters, digits, "-" or "_".');
-    }
     const { likes, duplicate } = await likeRequests.likeOnce(id, key);
     if (duplicate) c.header('Idempotent-Replayed', 'true');
     return c.json({ mysfitId: id, likes });
   });
 
-  routes.post('/:id/adopt', requireEmptyOrJsonObject, async (c) => {
-    const id = mysfitId(c.req.param('id'));
+  routes.post('/:id/adopt', requireEmptyOrJsonObject, mysfitIdParam, async (c) => {
+    const { id } = c.req.valid('param');
     await store.adopt(id);
     return c.json({ mysfitId: id, adopted: true });
   });

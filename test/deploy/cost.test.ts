@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDeployConfig, parseDeployConfig } from '../../deploy/config.js';
 import {
   costMarkdown,
   defaultStackShape,
@@ -9,9 +7,10 @@ import {
   monthlyCost,
   type PriceTable,
   readPrices,
-} from '../../bench/cost.js';
-import type { StackShape } from '../../bench/cost-model.js';
-import { readCfnTemplate } from '../../services/local/src/cfn-yaml.js';
+} from '../../deploy/cost/cost.js';
+import type { StackShape } from '../../deploy/cost/cost-model.js';
+
+const config = loadDeployConfig();
 
 const prices: PriceTable = {
   region: 'test-1',
@@ -59,8 +58,6 @@ const shape: StackShape = {
   assumptions: [],
 };
 
-const repo = new URL('../../', import.meta.url).pathname;
-
 describe('cost model', () => {
   it('should price every line of a fixture stack with the table', () => {
     const estimate = monthlyCost(shape, prices);
@@ -84,28 +81,39 @@ describe('cost model', () => {
   });
 });
 
-describe('default stack estimate', () => {
-  it('should take the NAT gateway count and load balancer from the real templates', () => {
-    const network = readCfnTemplate(join(repo, 'cloudformation/network.yml'));
+describe("the environment's estimate (deploy/config.yml)", () => {
+  it("should take the NAT gateway count and every service's size and count from the config", () => {
     const stack = defaultStackShape();
-    expect(stack.natGateways).toBe(Number(network.Parameters?.NatGatewayCount?.Default));
+    expect(stack.natGateways).toBe(config.natGatewayCount);
     expect(stack.loadBalancers).toBe(1);
-    expect(stack.tasks.map((task) => task.service).sort()).toEqual(['like', 'monolith']);
+    expect([...new Set(stack.tasks.map((task) => task.service))]).toEqual(Object.keys(config.services));
+    const like = stack.tasks.filter((task) => task.service === 'like');
+    expect(like.reduce((sum, task) => sum + task.count, 0)).toBe(config.services.like?.desiredCount);
+    expect(like[0]?.vcpu).toBe((config.services.like?.cpu ?? 0) / 1024);
   });
 
-  it('should follow a changed NatGatewayCount default in the network template', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cost-'));
-    const text = readFileSync(join(repo, 'cloudformation/network.yml'), 'utf8');
-    const twoNats = text.replace(/(NatGatewayCount:\n[\s\S]*?Default: )["']?0["']?/, "$1'2'");
-    expect(twoNats).not.toBe(text);
-    writeFileSync(join(dir, 'network.yml'), twoNats);
+  it('should price natGatewayCount 2 as two NAT gateways with the tasks behind them (no public IPs)', () => {
     const before = estimateCosts({ prices }).defaultStack;
-    const after = estimateCosts({ prices, sources: { networkTemplate: join(dir, 'network.yml') } }).defaultStack;
+    const after = estimateCosts({ prices, sources: { config: { ...config, natGatewayCount: 2 } } }).defaultStack;
     expect(after.lines.find((line) => line.item === 'NAT gateways')?.detail).toMatch(/^2 ×/);
-    expect(after.total).toBeGreaterThan(before.total);
+    expect(after.lines.find((line) => line.item === 'Public IPv4 addresses')?.detail).toContain('tasks 0');
+    // 2 × (100 h × 0.05 + 5 GB × 0.1) = 11, minus the tasks' public IPs.
+    expect(after.total).toBeGreaterThan(before.total + 9);
   });
 
-  it('should price the default stack with the repository price table and show the workshop beside it', () => {
+  it('should grow with a third service at its configured size, and leave an internal one out of health checks', () => {
+    const third = parseDeployConfig({
+      ...config,
+      services: { ...config.services, worker: { access: 'internal', cpu: 1024, memory: 2048, desiredCount: 2 } },
+    });
+    const stack = defaultStackShape({ config: third });
+    const worker = stack.tasks.filter((task) => task.service === 'worker');
+    expect(worker.map((task) => [task.count, task.vcpu, task.memoryGb])).toEqual([[2, 1, 2]]);
+    expect(stack.logGbPerMonth).toBe(defaultStackShape().logGbPerMonth);
+    expect(stack.ecrGb).toBeGreaterThan(defaultStackShape().ecrGb);
+  });
+
+  it('should price the environment with the repository price table and show the workshop beside it', () => {
     const report = estimateCosts();
     expect(report.prices.region).toBe(readPrices().region);
     expect(report.defaultStack.total).toBe(monthlyCost(defaultStackShape(), readPrices()).total);

@@ -1,25 +1,27 @@
-// Where the cost model's inputs come from: the templates under their default parameters, the
-// services' deploy files when they exist, and stated assumptions for everything a template cannot say.
+// Where the cost model's inputs come from: the environment's real settings in deploy/config.yml
+// (NAT gateways, every service's size, count and access), the templates with the parameters the
+// pipeline gives them, each service's deploy/service.yml (capacity providers), and stated
+// assumptions for everything neither can say.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CfnTemplate, conditionIsTrue, readCfnTemplate, typedParameterValues } from '@mysfits/cfn-template';
 import { parse } from 'yaml';
-import { conditionIsTrue, parameterValues } from '../services/local/src/cfn-resolve.js';
-import { type CfnTemplate, readCfnTemplate } from '../services/local/src/cfn-yaml.js';
-import type { CapacityProvider, StackShape, TaskShape } from './cost-model.js';
+import { type DeployConfig, loadDeployConfig } from '../config.js';
+import { serviceStackParameters } from '../pipeline.js';
+import type { StackShape, TaskShape } from './cost-model.js';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface StackSources {
+  /** The environment; default deploy/config.yml. */
+  config?: DeployConfig;
   networkTemplate?: string;
   platformTemplate?: string;
-  /** Holds `<service>/deploy/task-definition.*` and `<service>/deploy/service.*`. */
+  serviceTemplate?: string;
+  /** Holds `<service>/deploy/service.*` (capacity providers). */
   servicesDir?: string;
-  services?: string[];
 }
-
-/** The size assumed for a service whose deploy files do not exist yet. */
-export const assumedTask = { vcpu: 0.25, memoryGb: 0.5, count: 1, capacityProvider: 'FARGATE' as CapacityProvider };
 
 // Container Insights is billed as CloudWatch metrics. Our count from the ECS Container Insights
 // metrics list (check it): ~8 at cluster level, ~19 per service (service + task family dimensions).
@@ -28,8 +30,8 @@ const insightsMetrics = { cluster: 8, perService: 19 };
 // with CloudWatch's per-event overhead) per check.
 const logBytesPerCheck = 250;
 
-function resources(template: CfnTemplate, type: string) {
-  const parameters = parameterValues(template);
+function resources(template: CfnTemplate, type: string, overrides: Record<string, string> = {}) {
+  const parameters = typedParameterValues(template, overrides);
   return Object.entries(template.Resources).filter(
     ([, resource]) =>
       resource.Type === type &&
@@ -45,41 +47,24 @@ function readDeployFile(dir: string, base: string): Record<string, unknown> | un
   return undefined;
 }
 
-/** ECS task sizes: CPU units ("256", 256, "0.25 vCPU") → vCPU; memory MiB ("512", "0.5 GB") → GB. */
-function vcpuOf(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  return /vcpu/i.test(text) ? Number.parseFloat(text) : Number(text) / 1024;
-}
-function memoryGbOf(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  return /gb/i.test(text) ? Number.parseFloat(text) : Number(text) / 1024;
-}
-
-function taskShapes(servicesDir: string, service: string, natGateways: number): TaskShape[] {
-  const dir = join(servicesDir, service, 'deploy');
-  const definition = readDeployFile(dir, 'task-definition');
-  const ecsService = readDeployFile(dir, 'service');
-  const vcpu = vcpuOf(definition?.cpu) ?? assumedTask.vcpu;
-  const memoryGb = memoryGbOf(definition?.memory) ?? assumedTask.memoryGb;
-  const count = Number(ecsService?.desiredCount ?? assumedTask.count);
-  const network = ecsService?.networkConfiguration as { awsvpcConfiguration?: { assignPublicIp?: string } } | undefined;
-  const assign = network?.awsvpcConfiguration?.assignPublicIp;
-  // Without NAT gateways the tasks sit in the public subnets and need a public address to pull images;
-  // a placeholder (`${stack:network:AssignPublicIp}`) is the network stack's answer to the same question.
-  const fromNetwork = assign === undefined || assign.includes('${');
-  const publicIp = fromNetwork ? natGateways === 0 : assign === 'ENABLED';
-  const source = [definition ? 'task-definition' : 'assumed size', ecsService ? 'service file' : 'assumed count'].join(
-    ', ',
-  );
+function taskShapes(options: { servicesDir: string; service: string; config: DeployConfig }): TaskShape[] {
+  const { service, config } = options;
+  const entry = config.services[service];
+  if (!entry) throw new Error(`Expected ${service} in deploy/config.yml, found only ${Object.keys(config.services)}`);
+  const ecsService = readDeployFile(join(options.servicesDir, service, 'deploy'), 'service');
+  const vcpu = entry.cpu / 1024;
+  const memoryGb = entry.memory / 1024;
+  const count = entry.desiredCount;
+  // Without NAT gateways the tasks sit in the public subnets with a public address each (network.yml).
+  const publicIp = config.natGatewayCount === 0;
+  const source = `deploy/config.yml${ecsService ? ', service file' : ''}`;
   const strategy = (ecsService?.capacityProviderStrategy ?? []) as Array<{
     capacityProvider: string;
     weight?: number;
     base?: number;
   }>;
-  const spot = strategy.find((entry) => entry.capacityProvider === 'FARGATE_SPOT');
-  const onDemand = strategy.find((entry) => entry.capacityProvider === 'FARGATE');
+  const spot = strategy.find((item) => item.capacityProvider === 'FARGATE_SPOT');
+  const onDemand = strategy.find((item) => item.capacityProvider === 'FARGATE');
   if (!spot) return [{ service, count, vcpu, memoryGb, capacityProvider: 'FARGATE', publicIp, source }];
   // Base tasks first, the rest split by weight: the way ECS places them.
   const base = onDemand?.base ?? 0;
@@ -92,36 +77,53 @@ function taskShapes(servicesDir: string, service: string, natGateways: number): 
   return shapes.filter((shape) => shape.count > 0);
 }
 
-/** The default stack: network.yml and platform.yml under their parameter defaults, plus the deploy files. */
+/**
+ * The environment as deploy/config.yml deploys it: network.yml with its natGatewayCount,
+ * platform.yml under its defaults, and service.yml once per service with that service's parameters.
+ */
 export function defaultStackShape(sources: StackSources = {}): StackShape {
+  const config = sources.config ?? loadDeployConfig();
   const network = readCfnTemplate(sources.networkTemplate ?? join(repo, 'cloudformation/network.yml'));
   const platform = readCfnTemplate(sources.platformTemplate ?? join(repo, 'cloudformation/platform.yml'));
+  const serviceTemplate = readCfnTemplate(sources.serviceTemplate ?? join(repo, 'cloudformation/service.yml'));
   const servicesDir = sources.servicesDir ?? join(repo, 'services');
-  const services = sources.services ?? ['monolith', 'like'];
-  const platformParameters = parameterValues(platform);
-  const natGateways = resources(network, 'AWS::EC2::NatGateway').length;
+  const services = Object.keys(config.services);
+  const platformParameters = typedParameterValues(platform);
+  const natGateways = resources(network, 'AWS::EC2::NatGateway', {
+    NatGatewayCount: String(config.natGatewayCount),
+  }).length;
   const loadBalancers = resources(platform, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
   const zones = Math.max(
     1,
     ...loadBalancers.map(([, lb]) => (Array.isArray(lb.Properties?.Subnets) ? lb.Properties.Subnets.length : 2)),
   );
-  const tasks = services.flatMap((service) => taskShapes(servicesDir, service, natGateways));
-  const intervals = resources(platform, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([, group]) =>
+  const tasks = services.flatMap((service) => taskShapes({ servicesDir, service, config }));
+  const perService = services.map((service) => ({
+    service,
+    parameters: serviceStackParameters(config, service),
+  }));
+  const serviceResources = (type: string) =>
+    perService.flatMap(({ parameters }) => resources(serviceTemplate, type, parameters));
+  // Health checks reach the tasks of the services behind the load balancer only.
+  const checkedTasks = tasks
+    .filter((task) => config.services[task.service]?.access === 'public')
+    .reduce((sum, task) => sum + task.count, 0);
+  const intervals = serviceResources('AWS::ElasticLoadBalancingV2::TargetGroup').map(([, group]) =>
     Number(group.Properties?.HealthCheckIntervalSeconds ?? 30),
   );
   const interval = Math.min(...intervals, 30);
-  const taskCount = tasks.reduce((sum, task) => sum + task.count, 0);
   const checksPerMonth = (zones * 30 * 86_400) / interval;
-  const logGb = Math.round(((taskCount * checksPerMonth * logBytesPerCheck) / 1e9) * 100) / 100;
+  const logGb = Math.round(((checkedTasks * checksPerMonth * logBytesPerCheck) / 1e9) * 100) / 100;
   const insights = String(platformParameters.ContainerInsights ?? 'disabled');
   const insightsCount =
     insights === 'disabled'
       ? 0
       : (insightsMetrics.cluster + services.length * insightsMetrics.perService) * (insights === 'enhanced' ? 2 : 1);
-  const repositories = resources(platform, 'AWS::ECR::Repository').length;
-  const imagesKept = Number(platformParameters.ImageRetentionCount ?? 10);
+  const repositories = serviceResources('AWS::ECR::Repository').length;
+  const serviceParameters = typedParameterValues(serviceTemplate);
+  const imagesKept = Number(serviceParameters.ImageRetentionCount ?? 10);
   return {
-    name: 'default stack',
+    name: `${config.environment} (deploy/config.yml)`,
     loadBalancers: loadBalancers.length,
     loadBalancerZones: zones,
     idleLcu: 0.1,
@@ -129,14 +131,13 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
     natGbPerMonth: 5,
     tasks,
     logGbPerMonth: logGb,
-    logRetentionDays: Number(platformParameters.LogRetentionDays ?? 30),
+    logRetentionDays: Number(serviceParameters.LogRetentionDays ?? 30),
     containerInsightsMetrics: insightsCount,
     dynamoGb: resources(platform, 'AWS::DynamoDB::Table').length * 0.001,
     ecrGb: Math.round(repositories * (0.05 + imagesKept * 0.005) * 100) / 100,
     assumptions: [
-      `NatGatewayCount default → ${natGateways} NAT gateway(s); ContainerInsights default → ${insights} (~${insightsCount} metrics, our count)`,
-      `Task sizes from services/<name>/deploy/ when present, else ${assumedTask.vcpu} vCPU / ${assumedTask.memoryGb} GB, ${assumedTask.count} task, FARGATE`,
-      `Logs: one ~${logBytesPerCheck}-byte line per ALB health check (${zones} zones, every ${interval} s); no other traffic`,
+      `deploy/config.yml: natGatewayCount ${config.natGatewayCount} → ${natGateways} NAT gateway(s); ${services.length} service(s) at their configured size and desiredCount; ContainerInsights default → ${insights} (~${insightsCount} metrics, our count)`,
+      `Logs: one ~${logBytesPerCheck}-byte line per ALB health check of a public service's task (${zones} zones, every ${interval} s); no other traffic`,
       'Idle ALB at 0.1 LCU; 5 GB/month through each NAT gateway; DynamoDB 1 MB; ECR 50 MB base + 5 MB per kept image',
     ],
   };
@@ -144,9 +145,10 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
 
 /**
  * The workshop's layout for comparison, as we read it: two NAT gateways (one per zone), the tasks in
- * private subnets, two tasks per service at 0.5 vCPU / 1 GB on FARGATE, no Container Insights.
+ * private subnets, two tasks per service (the services of the config) at 0.5 vCPU / 1 GB on FARGATE,
+ * no Container Insights.
  */
-export function workshopStackShape(): StackShape {
+export function workshopStackShape(config: DeployConfig = loadDeployConfig()): StackShape {
   const task = (service: string): TaskShape => ({
     service,
     count: 2,
@@ -163,7 +165,7 @@ export function workshopStackShape(): StackShape {
     idleLcu: 0.1,
     natGateways: 2,
     natGbPerMonth: 5,
-    tasks: [task('monolith'), task('like')],
+    tasks: Object.keys(config.services).map(task),
     logGbPerMonth: 0.5,
     logRetentionDays: 30,
     containerInsightsMetrics: 0,

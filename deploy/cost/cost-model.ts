@@ -1,7 +1,7 @@
 // The arithmetic of the cost estimate: a stack's shape × a price table → monthly lines and a total.
 // Where the shape comes from (the templates, or the workshop's layout) lives in cost-stack.ts.
 
-/** One region's list prices; bench/prices-us-east-1.json is the one kept in the repository. */
+/** One region's list prices; deploy/cost/prices-us-east-1.json is the one kept in the repository. */
 export interface PriceTable {
   region: string;
   currency: string;

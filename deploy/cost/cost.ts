@@ -1,6 +1,7 @@
-// `npm run cost`: the default stack's monthly idle cost beside the workshop's layout.
+// `npm run cost`: the environment's monthly idle cost (deploy/config.yml's real settings: NAT
+// gateways, every service's size and count) beside the workshop's layout.
 // `npm run cost -- --markdown` prints the Markdown the deploy workflow appends to its job summary.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CostEstimate, monthlyCost, type PriceTable } from './cost-model.js';
 import { defaultStackShape, type StackSources, workshopStackShape } from './cost-stack.js';
@@ -25,11 +26,11 @@ export function readPrices(path: string = pricesPath): PriceTable {
   return JSON.parse(readFileSync(path, 'utf8')) as PriceTable;
 }
 
-/** The default stack (from the templates and deploy files) and the workshop's layout, priced alike. */
+/** The configured environment (config, templates, deploy files) and the workshop's layout, priced alike. */
 export function estimateCosts(options: { prices?: PriceTable; sources?: StackSources } = {}): CostReport {
   const prices = options.prices ?? readPrices();
   const defaultStack = monthlyCost(defaultStackShape(options.sources), prices);
-  const workshop = monthlyCost(workshopStackShape(), prices);
+  const workshop = monthlyCost(workshopStackShape(options.sources?.config), prices);
   return {
     prices: { region: prices.region, currency: prices.currency, asOf: prices.asOf, source: prices.source },
     defaultStack,
@@ -57,7 +58,7 @@ export function costMarkdown(report: CostReport): string {
   return [
     `### Estimated monthly idle cost (${report.prices.region}, list prices ${report.prices.asOf})`,
     '',
-    '| Item | Default stack | Workshop layout |',
+    '| Item | This environment | Workshop layout |',
     '| --- | ---: | ---: |',
     ...rows(report).map((row) => `| ${row.join(' | ')} |`),
     `| **Total** | **${usd(report.defaultStack.total)}** | **${usd(report.workshop.total)}** |`,
@@ -97,7 +98,4 @@ export function costText(report: CostReport): string {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const report = estimateCosts();
   process.stdout.write(`${process.argv.includes('--markdown') ? costMarkdown(report) : costText(report)}\n`);
-  const results = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(results, { recursive: true });
-  writeFileSync(`${results}cost.json`, `${JSON.stringify(report, null, 2)}\n`);
 }

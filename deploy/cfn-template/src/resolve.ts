@@ -1,4 +1,4 @@
-import type { CfnTemplate } from './cfn-yaml.js';
+import type { CfnTemplate } from './yaml.js';
 
 /** Values of the template's parameters: their defaults, overridden by `overrides`. */
 export function parameterValues(
@@ -83,3 +83,41 @@ export function resolveIfs(template: CfnTemplate, value: unknown, parameters: Re
 }
 
 const noValue = Symbol('AWS::NoValue');
+
+/**
+ * Values of the template's parameters as CloudFormation passes them to `Ref`: defaults overridden
+ * by `overrides`, CommaDelimitedList parameters split into lists, Number parameters as numbers.
+ */
+export function typedParameterValues(
+  template: CfnTemplate,
+  overrides: Record<string, string> = {},
+): Record<string, unknown> {
+  const values = parameterValues(template, overrides);
+  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (parameter.Type === 'CommaDelimitedList') values[name] = String(value) === '' ? [] : String(value).split(',');
+    if (parameter.Type === 'Number') values[name] = Number(value);
+  }
+  return values;
+}
+
+/**
+ * Replaces every `Ref` to a parameter in `value` by the parameter's value (Refs to resources and
+ * pseudo parameters stay as they are).
+ */
+export function resolveParameterRefs(
+  template: CfnTemplate,
+  value: unknown,
+  parameters: Record<string, unknown>,
+): unknown {
+  const ref = single(value, 'Ref');
+  if (typeof ref === 'string' && template.Parameters?.[ref] !== undefined) return parameterValue(ref, parameters);
+  if (Array.isArray(value)) return value.map((item) => resolveParameterRefs(template, item, parameters));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveParameterRefs(template, item, parameters)]),
+    );
+  }
+  return value;
+}
