@@ -19,7 +19,7 @@ const expected =
   '"https://www.example.com,http://localhost:3000" (scheme, host and optional port; no path or trailing slash)';
 
 /**
- * Reads `CORS_ALLOWED_ORIGINS`: unset, empty or `*` allows any origin (a public read/like API);
+ * Reads `CORS_ALLOWED_ORIGINS`: unset, empty or `*` allows any origin (a public API);
  * otherwise a comma-separated list of origins.
  * @throws Error naming the first entry that is not an origin.
  */

@@ -10,7 +10,7 @@ const page = 'https://mysfits-page.s3.amazonaws.com';
 function appWith(allowedOrigins?: AllowedOrigins) {
   const app = createBaseApp({ logger: silentLogger, ...(allowedOrigins ? { allowedOrigins } : {}) });
   app.get('/things', (c) => c.json({ things: [] }));
-  app.post('/things/:id/like', (c) => c.json({ liked: c.req.param('id') }));
+  app.post('/things/:id/vote', (c) => c.json({ voted: c.req.param('id') }));
   app.get('/bad', () => {
     throw new ApiError(400, 'invalid_filter', 'filter must be GoodEvil or LawChaos.');
   });
@@ -32,7 +32,7 @@ describe('CORS by default (any origin)', () => {
   const app = appWith();
 
   it('should answer a preflight with 204 and the methods and headers the API uses, not the 405 handler', async () => {
-    const response = await app.request('/things/abc/like', preflight(page));
+    const response = await app.request('/things/abc/vote', preflight(page));
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-methods')?.split(',')).toEqual(['GET', 'HEAD', 'POST']);
@@ -90,7 +90,7 @@ describe('CORS with a list of origins', () => {
     const answer = await app.request('/things', { headers: { Origin: 'https://evil.example' } });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
-    const refused = await app.request('/things/abc/like', preflight('https://evil.example'));
+    const refused = await app.request('/things/abc/vote', preflight('https://evil.example'));
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
 
