@@ -91,7 +91,7 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const inputs = { environment: env, confirm: env };
+const inputs = { environment: env, confirm: env, 'dry-run': 'false' };
 const dropData = { ...inputs, 'keep-data': 'false' };
 
 async function tableExists(name: string): Promise<boolean> {

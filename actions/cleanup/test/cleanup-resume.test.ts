@@ -62,7 +62,11 @@ function account(ecs: FakeEcsState, stacks: FakeStack[] = [platformStack(ecs), n
 }
 
 function step(inputs: Record<string, string> = {}): void {
-  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
+  prepareStep({
+    files,
+    inputNames: INPUT_NAMES,
+    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
+  });
 }
 
 beforeAll(() => {

@@ -64,7 +64,11 @@ function rows(): Array<{ kind: string; name: string; action: string }> {
 }
 
 function step(inputs: Record<string, string>): void {
-  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
+  prepareStep({
+    files,
+    inputNames: INPUT_NAMES,
+    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
+  });
 }
 
 beforeAll(() => {
