@@ -39,7 +39,7 @@ function platformStack(extra: FakeResource[] = [], tablePolicy: 'Delete' | 'Reta
     resources: [
       { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'dev-cluster' },
       { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: TABLE, deletionPolicy: tablePolicy },
-      { logicalId: 'MonolithLogGroup', type: 'AWS::Logs::LogGroup', physicalId: '/ecs/dev/monolith' },
+      { logicalId: 'LoadBalancer', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', physicalId: 'dev-alb' },
       ...extra,
     ],
   });
