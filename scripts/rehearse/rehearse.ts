@@ -121,6 +121,8 @@ export async function rehearse(options: {
     const inputs = {
       environment: config.environment,
       confirm: config.environment,
+      // The action lists only unless told otherwise (fail closed).
+      'dry-run': 'false',
       'keep-data': 'false',
       timeout: '2m',
     };

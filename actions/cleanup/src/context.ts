@@ -28,7 +28,7 @@ export interface StackTarget {
 
 /** Everything the cleanup found, i.e. exactly what it will delete (or, in a dry run, would). */
 export interface CleanupPlan {
-  /** In deletion order: scaling stacks, platform, network, then bootstrap when asked. */
+  /** In deletion order: scaling stacks, service stacks, platform, network, then bootstrap when asked. */
   stacks: StackTarget[];
   cluster: string | undefined;
   /** ACTIVE service ARNs: deleted (DeleteService force), then awaited until INACTIVE. */
@@ -40,7 +40,7 @@ export interface CleanupPlan {
   drainingServices: string[];
   /** Task definition revisions (ACTIVE ones are deregistered first) of the environment's families. */
   taskDefinitions: { arn: string; active: boolean }[];
-  /** Repository name → image digests. */
+  /** Repository name (an AWS::ECR::Repository of the stacks) → image digests. */
   images: Record<string, string[]>;
   /** Change sets left on the stacks: stack id + change set id. */
   changeSets: { stackId: string; id: string; name: string }[];

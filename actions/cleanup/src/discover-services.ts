@@ -1,15 +1,21 @@
 import { DescribeServicesCommand, type Failure, paginateListServices } from '@aws-sdk/client-ecs';
 import type { CleanupContext, StackTarget } from './context.js';
+import { SERVICE_STACK_KINDS, serviceOfStack } from './discover-stacks.js';
 
 /**
  * The names the environment's services can have: ecs-deploy names each service after its folder,
- * whose task-definition family is `<env>-<name>` and whose scaling stack is `<env>-scaling-<name>`.
+ * whose task-definition family is `<env>-<name>` and whose stacks are `<env>-scaling-<name>` and
+ * `<env>-service-<name>`.
  */
 export function serviceNames(environment: string, stacks: StackTarget[], families: string[]): string[] {
   const names = new Set<string>();
   for (const family of families) names.add(family.slice(environment.length + 1));
-  const scaling = `${environment}-scaling-`;
-  for (const stack of stacks) if (stack.name.startsWith(scaling)) names.add(stack.name.slice(scaling.length));
+  for (const stack of stacks) {
+    for (const kind of SERVICE_STACK_KINDS) {
+      const name = serviceOfStack(environment, kind, stack.name);
+      if (name) names.add(name);
+    }
+  }
   return [...names].sort();
 }
 

@@ -1,41 +1,10 @@
-import {
-  DescribeStacksCommand,
-  paginateListChangeSets,
-  paginateListStacks,
-  type Stack,
-  type StackStatus,
-} from '@aws-sdk/client-cloudformation';
+import { paginateListChangeSets } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { paginateListImages } from '@aws-sdk/client-ecr';
 import { paginateListTaskDefinitionFamilies, paginateListTaskDefinitions } from '@aws-sdk/client-ecs';
-import { outputsOf } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan, StackTarget, TableTarget } from './context.js';
 import { familyOf, findServices, serviceNames } from './discover-services.js';
-
-const LIVE_STATUSES: StackStatus[] = [
-  'CREATE_IN_PROGRESS',
-  'CREATE_FAILED',
-  'CREATE_COMPLETE',
-  'ROLLBACK_IN_PROGRESS',
-  'ROLLBACK_FAILED',
-  'ROLLBACK_COMPLETE',
-  'DELETE_IN_PROGRESS',
-  'DELETE_FAILED',
-  'UPDATE_IN_PROGRESS',
-  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_COMPLETE',
-  'UPDATE_FAILED',
-  'UPDATE_ROLLBACK_IN_PROGRESS',
-  'UPDATE_ROLLBACK_FAILED',
-  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_ROLLBACK_COMPLETE',
-  'REVIEW_IN_PROGRESS',
-  'IMPORT_IN_PROGRESS',
-  'IMPORT_COMPLETE',
-  'IMPORT_ROLLBACK_IN_PROGRESS',
-  'IMPORT_ROLLBACK_FAILED',
-  'IMPORT_ROLLBACK_COMPLETE',
-];
+import { findRepositories, findStacks } from './discover-stacks.js';
 
 /** Options for {@link discover}. */
 export interface DiscoverOptions {
@@ -44,12 +13,13 @@ export interface DiscoverOptions {
 }
 
 /**
- * Looks up everything of one environment by listing, never by guessing ARNs: the stacks by name
- * (`<env>-scaling-*`, `<env>-platform`, `<env>-network`), the cluster, repositories and table from
- * the platform stack's outputs (the table by its name once that stack is gone), services from the
- * cluster (and, DRAINING ones ListServices no longer shows, by the names of the environment's
- * task-definition families and scaling stacks), task-definition families from the services and from
- * `<env>-<name>` families. Read-only.
+ * Looks up everything of one environment by listing, never by guessing ARNs and never by a list of
+ * service names: the stacks by name (`<env>-scaling-*`, `<env>-service-*`, `<env>-platform`,
+ * `<env>-network`), the cluster and table from the platform stack's outputs (the table by its name
+ * once that stack is gone), the repositories from the stacks' resources, services from the cluster
+ * (and, DRAINING ones ListServices no longer shows, by the names of the environment's
+ * task-definition families and per-service stacks), task-definition families from the services and
+ * from `<env>-<name>` families. Read-only.
  */
 export async function discover(ctx: CleanupContext, options: DiscoverOptions): Promise<CleanupPlan> {
   const env = options.environment;
@@ -59,9 +29,11 @@ export async function discover(ctx: CleanupContext, options: DiscoverOptions): P
   const families = await findFamilies(ctx, env);
   const names = serviceNames(env, stacks, families);
   const services = cluster ? await findServices(ctx, cluster, names) : { active: [], draining: [], families: [] };
-  const repositories = Object.entries(platform?.outputs ?? {})
-    .filter(([key]) => key.endsWith('RepositoryName'))
-    .map(([, value]) => value);
+  // The bootstrap stack holds no repository (and may lie outside the deploy role's `<env>-*` stacks).
+  const repositories = await findRepositories(
+    ctx,
+    stacks.filter((s) => s.name !== options.bootstrapStack),
+  );
   return {
     stacks,
     cluster,
@@ -87,48 +59,6 @@ export async function discover(ctx: CleanupContext, options: DiscoverOptions): P
  */
 export function tableName(environment: string): string {
   return `${environment}-mysfits`;
-}
-
-async function findStacks(ctx: CleanupContext, options: DiscoverOptions): Promise<StackTarget[]> {
-  const env = options.environment;
-  const ids = new Map<string, string>();
-  for await (const page of paginateListStacks({ client: ctx.cfn }, { StackStatusFilter: LIVE_STATUSES })) {
-    for (const summary of page.StackSummaries ?? []) {
-      if (summary.StackName && summary.StackId && summary.StackStatus !== 'DELETE_COMPLETE') {
-        ids.set(summary.StackName, summary.StackId);
-      }
-    }
-  }
-  const names = [...ids.keys()];
-  const ordered = [
-    ...names.filter((name) => name.startsWith(`${env}-scaling-`)).sort(),
-    ...[`${env}-platform`, `${env}-network`, options.bootstrapStack ?? ''].filter((name) => ids.has(name)),
-  ];
-  const targets: StackTarget[] = [];
-  for (const name of new Set(ordered)) {
-    // By unique id: a stack whose deletion (an earlier run's) finished since ListStacks is then
-    // described as DELETE_COMPLETE instead of "does not exist" by name.
-    const stack = await describeStack(ctx, ids.get(name) ?? name);
-    if (!stack?.StackId || stack.StackStatus === 'DELETE_COMPLETE') continue;
-    targets.push({
-      name,
-      id: stack.StackId,
-      status: stack.StackStatus ?? 'UNKNOWN',
-      terminationProtection: Boolean(stack.EnableTerminationProtection),
-      outputs: outputsOf(stack),
-    });
-  }
-  return targets;
-}
-
-/** The stack, or undefined when CloudFormation no longer knows it (deleted stacks are purged). */
-export async function describeStack(ctx: CleanupContext, stackId: string): Promise<Stack | undefined> {
-  try {
-    return (await ctx.cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
-  } catch (err) {
-    if (err instanceof Error && err.name === 'ValidationError' && /does not exist/.test(err.message)) return undefined;
-    throw err;
-  }
 }
 
 /** The environment's own families, `<env>-<name>` without a further hyphen, in any status. */

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { waitUntil } from '../../shared/src/index.js';
 import type { CleanupContext, CleanupPlan, StackTarget } from './context.js';
-import { describeStack } from './discover.js';
+import { describeStack } from './discover-stacks.js';
 
 /** Deletes change sets left on the environment's stacks (never executed previews, failed ones). */
 export async function deleteChangeSets(ctx: CleanupContext, changeSets: CleanupPlan['changeSets']): Promise<void> {
@@ -57,6 +57,8 @@ export function formatFailure(failure: DeleteFailure): string {
  * Deletes one stack (termination protection turned off first: running cleanup with the confirmation
  * is the decision to delete) and waits until it is gone or DELETE_FAILED. A stack an earlier run left
  * DELETE_IN_PROGRESS is only awaited; one left DELETE_FAILED is deleted again.
+ * @throws at once when CloudFormation refuses the deletion because another stack imports an export
+ * of this one (the stack keeps its status, so waiting would only run into the timeout).
  */
 export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Promise<StackDeleteResult> {
   if (stack.status === 'DELETE_IN_PROGRESS') {
@@ -70,8 +72,16 @@ export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Prom
     deadline: ctx.deadline,
     signal: ctx.signal,
     check: async () => {
-      const current = (await describeStack(ctx, stack.id))?.StackStatus ?? 'DELETE_COMPLETE';
+      const described = await describeStack(ctx, stack.id);
+      const current = described?.StackStatus ?? 'DELETE_COMPLETE';
       if (current === 'DELETE_COMPLETE' || current === 'DELETE_FAILED') return { done: true, value: current };
+      const reason = described?.StackStatusReason ?? '';
+      // A refused deletion never reaches DELETE_*: the stack keeps its status, the reason says why.
+      if (!current.startsWith('DELETE_') && EXPORT_IN_USE.test(reason)) {
+        throw new Error(
+          `CloudFormation did not delete stack ${stack.name} (it stays ${current}): ${reason}. Delete the stacks that import its exports first (or remove the imports), then rerun the cleanup.`,
+        );
+      }
       return { done: false, progress: current };
     },
   });
@@ -81,6 +91,9 @@ export async function deleteStack(ctx: CleanupContext, stack: StackTarget): Prom
   }
   return { deleted: false, failures: await deleteFailures(ctx, stack.id) };
 }
+
+// What CloudFormation answers when another stack imports one of the stack's exports.
+const EXPORT_IN_USE = /cannot be deleted as it is in use by/;
 
 async function startDelete(ctx: CleanupContext, stack: StackTarget): Promise<void> {
   if (stack.terminationProtection) {

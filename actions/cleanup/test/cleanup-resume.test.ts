@@ -8,8 +8,8 @@ import {
   settle,
 } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
-import { emptyEcs, type FakeStack, fakeAccount, fakeStack } from './support/fake-aws.js';
-import { clusterBlocker, type FakeEcsState, type FakeService, fakeService } from './support/fake-ecs.js';
+import { fakeService } from './support/fake-ecs.js';
+import { account, ecsWith, networkStack, platformStack, serviceStack } from './support/fake-environment.js';
 
 /*
  * A cleanup that finishes what an earlier, interrupted run (or a hand in the console) left behind.
@@ -24,45 +24,12 @@ const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstra
 let files: StepFiles;
 let log: ReturnType<typeof captureLog>;
 
-function ecsWith(services: FakeService[], extra: Partial<FakeEcsState> = {}): FakeEcsState {
-  return {
-    ...emptyEcs(),
-    services,
-    revisions: services.map((s) => ({ family: `dev-${s.name}`, revision: 1, status: 'ACTIVE' as const })),
-    ...extra,
-  };
-}
-
-/** platform.yml's stack: its Cluster cannot go while services (or their draining tasks) remain. */
-function platformStack(ecs: FakeEcsState): FakeStack {
-  return fakeStack({
-    name: 'dev-platform',
-    outputs: {
-      ClusterName: 'dev-cluster',
-      TableName: 'dev-mysfits',
-      MonolithRepositoryName: 'dev-monolith',
-      LikeRepositoryName: 'dev-like',
-    },
-    resources: [
-      { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'dev-cluster', blockedBy: clusterBlocker(ecs) },
-      { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: 'dev-mysfits', deletionPolicy: 'Retain' },
-    ],
-  });
-}
-
-function networkStack(): FakeStack {
-  return fakeStack({
-    name: 'dev-network',
-    resources: [{ logicalId: 'Vpc', type: 'AWS::EC2::VPC', physicalId: 'vpc-0a1b2c3d4e5f67890' }],
-  });
-}
-
-function account(ecs: FakeEcsState, stacks: FakeStack[] = [platformStack(ecs), networkStack()]) {
-  return fakeAccount({ stacks, table: { name: 'dev-mysfits', exists: true, deletionProtection: true }, ecs });
-}
-
 function step(inputs: Record<string, string> = {}): void {
-  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
+  prepareStep({
+    files,
+    inputNames: INPUT_NAMES,
+    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
+  });
 }
 
 beforeAll(() => {
@@ -99,6 +66,10 @@ describe('cleanup of services an earlier run left', () => {
       'DeregisterTaskDefinition dev-monolith:1',
       'DeleteTaskDefinitions dev-like:1',
       'DeleteTaskDefinitions dev-monolith:1',
+      'BatchDeleteImage dev/like 1',
+      'BatchDeleteImage dev/monolith 1',
+      'DeleteStack dev-service-like',
+      'DeleteStack dev-service-monolith',
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
     ]);
@@ -120,7 +91,7 @@ describe('cleanup of services an earlier run left', () => {
     expect(process.exitCode, log.text()).toBeUndefined();
     expect(fake.calls.filter((c) => c.startsWith('UpdateService') || c.startsWith('DeleteService'))).toEqual([]);
     expect(ecs.services[0]?.status).toBe('INACTIVE');
-    expect(fake.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
+    expect(fake.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE', 'DELETE_COMPLETE']);
   });
 
   it('should delete an ACTIVE service with DeleteService force alone, never UpdateService', async () => {
@@ -219,21 +190,24 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
     step();
     const ecs = ecsWith([], {
       repositories: [
-        { name: 'dev-like', exists: false, digests: [] },
-        { name: 'dev-monolith', exists: true, digests: ['sha256:aa'], vanishesAfterList: true },
+        { name: 'dev/like', exists: false, digests: [] },
+        { name: 'dev/monolith', exists: true, digests: ['sha256:aa'], vanishesAfterList: true },
       ],
     });
-    const fake = account(ecs);
+    const stacks = [serviceStack(ecs, 'like'), serviceStack(ecs, 'monolith'), platformStack(ecs), networkStack()];
+    const fake = account(ecs, stacks);
 
     await settle(run());
 
     expect(process.exitCode, log.text()).toBeUndefined();
     expect(fake.calls).toEqual([
-      'BatchDeleteImage dev-monolith 1',
+      'BatchDeleteImage dev/monolith 1',
+      'DeleteStack dev-service-like',
+      'DeleteStack dev-service-monolith',
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
     ]);
-    expect(log.text()).toContain('Repository dev-monolith is already gone.');
+    expect(log.text()).toContain('Repository dev/monolith is already gone.');
   });
 
   it('should wait for a stack an earlier run left DELETE_IN_PROGRESS without deleting it again', async () => {

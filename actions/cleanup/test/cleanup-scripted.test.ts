@@ -39,7 +39,7 @@ function platformStack(extra: FakeResource[] = [], tablePolicy: 'Delete' | 'Reta
     resources: [
       { logicalId: 'Cluster', type: 'AWS::ECS::Cluster', physicalId: 'dev-cluster' },
       { logicalId: 'MysfitsTable', type: 'AWS::DynamoDB::Table', physicalId: TABLE, deletionPolicy: tablePolicy },
-      { logicalId: 'MonolithLogGroup', type: 'AWS::Logs::LogGroup', physicalId: '/ecs/dev/monolith' },
+      { logicalId: 'LoadBalancer', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', physicalId: 'dev-alb' },
       ...extra,
     ],
   });
@@ -64,7 +64,11 @@ function rows(): Array<{ kind: string; name: string; action: string }> {
 }
 
 function step(inputs: Record<string, string>): void {
-  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
+  prepareStep({
+    files,
+    inputNames: INPUT_NAMES,
+    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
+  });
 }
 
 beforeAll(() => {

@@ -7,6 +7,8 @@ import {
   DescribeStacksCommand,
   type DescribeStacksCommandInput,
   ListChangeSetsCommand,
+  ListStackResourcesCommand,
+  type ListStackResourcesCommandInput,
   ListStacksCommand,
   type ResourceStatus,
   type StackEvent,
@@ -30,7 +32,10 @@ import { type FakeEcsState, installFakeEcs } from './fake-ecs.js';
  * A scripted account for the cleanup's stack and table phases, modelled on the CloudFormation and
  * DynamoDB API references (moto has no DELETE_FAILED): DeleteStack skips a resource with
  * DeletionPolicy Retain (DELETE_SKIPPED, the resource lives on) and deletes the others unless blocked
- * or a table with deletion protection on; a stack with a failed resource ends DELETE_FAILED.
+ * or a table with deletion protection on; a stack with a failed resource ends DELETE_FAILED. A stack
+ * whose export another live stack imports is not deleted at all: it keeps its status, with the
+ * reason "Export … cannot be deleted as it is in use by …" (what CloudFormation reports then).
+ * ListStackResources lists the resources with their current status.
  * DeleteTable refuses a protected table; a deleted table reports DELETING once, then is gone.
  */
 
@@ -63,7 +68,12 @@ export interface FakeStack {
   name: string;
   id: string;
   status: StackStatus;
+  statusReason?: string;
+  parameters: Record<string, string>;
   outputs: Record<string, string>;
+  /** Export names of its outputs, and the export names it imports (Fn::ImportValue). */
+  exports: string[];
+  imports: string[];
   resources: FakeResource[];
   events: StackEvent[];
   /** Statuses DescribeStacks still reports before the current operation's final one. */
@@ -82,10 +92,13 @@ export interface FakeTable {
 
 let clock = 0;
 
-/** A stack in CREATE_COMPLETE with the given resources. */
+/** A stack in CREATE_COMPLETE with the given resources; its EnvironmentName parameter is `dev` unless given. */
 export function fakeStack(options: {
   name: string;
+  parameters?: Record<string, string>;
   outputs?: Record<string, string>;
+  exports?: string[];
+  imports?: string[];
   resources: FakeResource[];
   events?: StackEvent[];
 }): FakeStack {
@@ -94,7 +107,10 @@ export function fakeStack(options: {
     name: options.name,
     id: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${options.name}/0b1c2d3e-0000-4000-8000-${String(clock).padStart(12, '0')}`,
     status: 'CREATE_COMPLETE',
+    parameters: options.parameters ?? { EnvironmentName: 'dev' },
     outputs: options.outputs ?? {},
+    exports: options.exports ?? [],
+    imports: options.imports ?? [],
     resources: options.resources.map((r) => ({ status: 'CREATE_COMPLETE', ...r })),
     events: options.events ?? [],
     pending: [],
@@ -167,8 +183,13 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable; ec
           StackId: stack.id,
           StackName: stack.name,
           StackStatus: status,
+          ...(stack.statusReason ? { StackStatusReason: stack.statusReason } : {}),
           CreationTime: new Date(0),
           EnableTerminationProtection: false,
+          Parameters: Object.entries(stack.parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
           Outputs: Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
         },
       ],
@@ -181,8 +202,29 @@ export function fakeAccount(options: { stacks: FakeStack[]; table: FakeTable; ec
     const retain = input.RetainResources ?? [];
     // The cleanup never retains by hand any more (the template's DeletionPolicy does): record it if it does.
     calls.push(`DeleteStack ${stack.name}${retain.length ? ` RetainResources=${retain.join(',')}` : ''}`);
+    const importers = stacks.filter(
+      (other) => other.status !== 'DELETE_COMPLETE' && other.imports.some((name) => stack.exports.includes(name)),
+    );
+    const inUse = stack.exports.find((name) => importers.some((other) => other.imports.includes(name)));
+    if (inUse) {
+      stack.statusReason = `Export ${inUse} cannot be deleted as it is in use by ${importers.map((o) => o.name).join(' and ')}`;
+      return {};
+    }
     deleteResources(stack, table);
     return {};
+  });
+  cfn.on(ListStackResourcesCommand).callsFake(async (input: ListStackResourcesCommandInput) => {
+    const stack = find(input.StackName);
+    if (!stack) throw validationError(`Stack with id ${input.StackName} does not exist`);
+    return {
+      StackResourceSummaries: stack.resources.map((r) => ({
+        LogicalResourceId: r.logicalId,
+        PhysicalResourceId: r.physicalId,
+        ResourceType: r.type,
+        ResourceStatus: r.status,
+        LastUpdatedTimestamp: new Date(0),
+      })),
+    };
   });
   cfn.on(DescribeStackEventsCommand).callsFake(async (input: DescribeStackEventsCommandInput) => ({
     StackEvents: [...(find(input.StackName)?.events ?? [])].reverse(),
