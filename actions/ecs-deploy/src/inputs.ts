@@ -16,7 +16,34 @@ export const LIFECYCLE_STAGES = [
 ] as const;
 
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
-export type WaitUntil = 'deployed' | 'stable' | LifecycleStage;
+
+/**
+ * The lifecycle events of a CodeDeploy ECS deployment, in order (CodeDeploy User Guide, "AppSpec
+ * 'hooks' section" for ECS): the five that can run a hook and the four CodeDeploy runs itself.
+ */
+export const CODEDEPLOY_EVENTS = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+
+export type CodeDeployEvent = (typeof CODEDEPLOY_EVENTS)[number];
+
+/** The events an AppSpec `Hooks` entry can name (a Lambda function each). */
+export const CODEDEPLOY_HOOK_EVENTS = [
+  'BeforeInstall',
+  'AfterInstall',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+
+export type WaitUntil = 'deployed' | 'stable' | LifecycleStage | CodeDeployEvent;
 
 /** The inputs of action.yml, by name; defaults equal action.yml's. */
 const schema = z.object({
@@ -25,7 +52,7 @@ const schema = z.object({
   'task-definition': inputField.required(),
   'service-definition': inputField.optional(),
   stacks: inputField.keyValues(),
-  'wait-until': inputField.choice(['deployed', 'stable', ...LIFECYCLE_STAGES], 'deployed'),
+  'wait-until': inputField.choice(['deployed', 'stable', ...LIFECYCLE_STAGES, ...CODEDEPLOY_EVENTS], 'deployed'),
   timeout: inputField.duration('30m'),
   'poll-interval': inputField.duration('15s'),
   rollback: inputField.boolean(true),
@@ -39,6 +66,10 @@ const schema = z.object({
   'security-groups': inputField.list(),
   'assign-public-ip': inputField.choice(['', 'ENABLED', 'DISABLED'], ''),
   region: inputField.optional(),
+  'codedeploy-application': inputField.optional(),
+  'codedeploy-deployment-group': inputField.optional(),
+  'codedeploy-deployment-config': inputField.optional(),
+  'codedeploy-hooks': inputField.keyValues(),
 });
 
 export type DeployInputs = z.output<typeof schema>;
@@ -56,6 +87,15 @@ export function readDeployInputs(): DeployInputs {
   }
   if (!inputs['run-task'] && (inputs.command || inputs.container)) {
     throw new Error("Inputs 'command'/'container' only apply with run-task: true; remove them or set run-task: true.");
+  }
+  const unknownHooks = Object.keys(inputs['codedeploy-hooks']).filter(
+    (event) => !(CODEDEPLOY_HOOK_EVENTS as readonly string[]).includes(event),
+  );
+  if (unknownHooks.length > 0) {
+    throw new Error(
+      `Input 'codedeploy-hooks': expected Event=LambdaFunction lines with the events ${CODEDEPLOY_HOOK_EVENTS.join(', ')}, ` +
+        `found ${unknownHooks.join(', ')}. Fix the event names (CodeDeploy runs no hook at the other events).`,
+    );
   }
   return inputs;
 }
