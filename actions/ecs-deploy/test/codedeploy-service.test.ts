@@ -147,6 +147,32 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
     );
   });
 
+  it('should wait, for stable, until only the new PRIMARY task set is left after the deployment Succeeded', async () => {
+    const both = codeDeployService({
+      taskSets: [
+        taskSet({ id: 'ecs-svc/2', taskDefinition: NEW_TD }),
+        taskSet({ status: 'ACTIVE', stabilityStatus: 'STABILIZING' }),
+      ],
+    });
+    const done = codeDeployService({
+      taskDefinition: NEW_TD,
+      taskSets: [taskSet({ id: 'ecs-svc/2', taskDefinition: NEW_TD })],
+    });
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [codeDeployService()] })
+      .resolvesOnce({ services: [both] })
+      .resolves({ services: [done] });
+    action.inputs({ 'wait-until': 'stable' });
+
+    await run({ signal: new AbortController().signal });
+
+    expect(process.exitCode).toBeUndefined();
+    expect(action.outputs().status).toBe('SUCCESSFUL');
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(3);
+    expect(action.summary()).toContain('task set ecs-svc/1111111111111111111 ACTIVE STABILIZING');
+  });
+
   it('should end UNCHANGED without a deployment when the task set already runs the task definition', async () => {
     ecs.on(DescribeServicesCommand).resolves({
       services: [codeDeployService({ taskDefinition: NEW_TD, taskSets: [taskSet({ taskDefinition: NEW_TD })] })],
