@@ -85,6 +85,10 @@ function variables(env: SampleEnvironment): Record<string, string> {
     ResourceId: '0123456789abcdef0123456789abcdef',
     AlarmName: `TargetTracking-service/${env.name}-cluster/monolith-AlarmHigh-2a2b8a1c`,
     KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+    // ecs-deploy's default names for a CODE_DEPLOY service (the ECS console's).
+    ApplicationName: `AppECS-${env.name}-cluster-monolith`,
+    DeploymentGroupName: `DgpECS-${env.name}-cluster-monolith`,
+    DeploymentConfigurationName: 'CodeDeployDefault.ECSAllAtOnce',
   };
 }
 
@@ -128,6 +132,9 @@ const environmentResourceTypes: Record<string, Record<string, string>> = {
   'application-autoscaling:ScalableTarget': {},
   'cloudwatch:alarm': {},
   'kms:key': {},
+  'codedeploy:application': {},
+  'codedeploy:deploymentgroup': {},
+  'codedeploy:deploymentconfig': {},
 };
 
 /** One resource an action would be authorised on: its ARN and its iam-data resource type. */

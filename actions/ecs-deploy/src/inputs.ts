@@ -16,7 +16,34 @@ export const LIFECYCLE_STAGES = [
 ] as const;
 
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
-export type WaitUntil = 'deployed' | 'stable' | LifecycleStage;
+
+/**
+ * The lifecycle events of a CodeDeploy ECS deployment, in order (CodeDeploy User Guide, "AppSpec
+ * 'hooks' section" for ECS): the five that can run a hook and the four CodeDeploy runs itself.
+ */
+export const CODEDEPLOY_EVENTS = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+
+export type CodeDeployEvent = (typeof CODEDEPLOY_EVENTS)[number];
+
+/** The events an AppSpec `Hooks` entry can name (a Lambda function each). */
+export const CODEDEPLOY_HOOK_EVENTS = [
+  'BeforeInstall',
+  'AfterInstall',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+
+export type WaitUntil = 'deployed' | 'stable' | LifecycleStage | CodeDeployEvent;
 
 /** A whole number ≥ 0 (e.g. how many revisions to keep); `expected …, found …` otherwise. */
 function count(defaultValue: number) {
@@ -38,7 +65,7 @@ const schema = z.object({
   'task-definition': inputField.required(),
   'service-definition': inputField.optional(),
   stacks: inputField.keyValues(),
-  'wait-until': inputField.choice(['deployed', 'stable', ...LIFECYCLE_STAGES], 'deployed'),
+  'wait-until': inputField.choice(['deployed', 'stable', ...LIFECYCLE_STAGES, ...CODEDEPLOY_EVENTS], 'deployed'),
   timeout: inputField.duration('30m'),
   'poll-interval': inputField.duration('15s'),
   rollback: inputField.boolean(true),
@@ -54,6 +81,10 @@ const schema = z.object({
   region: inputField.optional(),
   'prune-keep': count(0),
   'prune-dry-run': inputField.boolean(false),
+  'codedeploy-application': inputField.optional(),
+  'codedeploy-deployment-group': inputField.optional(),
+  'codedeploy-deployment-config': inputField.optional(),
+  'codedeploy-hooks': inputField.keyValues(),
 });
 
 export type DeployInputs = z.output<typeof schema>;
@@ -75,6 +106,15 @@ export function readDeployInputs(): DeployInputs {
   if (inputs['run-task'] && inputs['prune-keep'] > 0) {
     throw new Error(
       "Input 'prune-keep': pruning follows a service deploy, found run-task: true; remove prune-keep from this step or set it on the service deploy.",
+    );
+  }
+  const unknownHooks = Object.keys(inputs['codedeploy-hooks']).filter(
+    (event) => !(CODEDEPLOY_HOOK_EVENTS as readonly string[]).includes(event),
+  );
+  if (unknownHooks.length > 0) {
+    throw new Error(
+      `Input 'codedeploy-hooks': expected Event=LambdaFunction lines with the events ${CODEDEPLOY_HOOK_EVENTS.join(', ')}, ` +
+        `found ${unknownHooks.join(', ')}. Fix the event names (CodeDeploy runs no hook at the other events).`,
     );
   }
   return inputs;

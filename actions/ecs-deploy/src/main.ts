@@ -5,6 +5,7 @@ import { cancellationSignal } from '../../shared/src/cancel.js';
 import { errorMessage, runAction } from '../../shared/src/errors.js';
 import type { JsonObject } from '../../shared/src/json.js';
 import { startDeadline } from '../../shared/src/wait.js';
+import { deployWithCodeDeploy } from './codedeploy.js';
 import { type DeployContext, Timeline } from './context.js';
 import { readDeployInputs } from './inputs.js';
 import { watchNative } from './native-watch.js';
@@ -36,6 +37,20 @@ async function deployService(
   if (applied.action === 'unchanged' && applied.strategy !== 'ROLLING') {
     // Without UpdateService ECS starts no service deployment: there is nothing to watch.
     report.status = 'UNCHANGED';
+    return;
+  }
+  if (applied.strategy === 'CODE_DEPLOY') {
+    report.status = await deployWithCodeDeploy({
+      context,
+      applied,
+      definition,
+      taskDefinitionArn: rollback.targetTaskDefinition,
+      onDeployment: (id) => {
+        rollback.codeDeployDeploymentId = id;
+        report.deploymentId = id;
+        core.setOutput('deployment-id', id);
+      },
+    });
     return;
   }
   if (applied.strategy === 'ROLLING') {

@@ -8,6 +8,8 @@ import { errorMessage } from '../../shared/src/errors.js';
 import type { JsonObject } from '../../shared/src/json.js';
 import { formatDuration } from '../../shared/src/parse.js';
 import { startDeadline, WaitTimeoutError } from '../../shared/src/wait.js';
+import { rollBackCodeDeploy } from './codedeploy.js';
+import { CodeDeployFailure } from './codedeploy-watch.js';
 import type { DeployContext } from './context.js';
 import { NativeFailure } from './native-watch.js';
 import { RollingFailure, waitForRollback } from './rolling.js';
@@ -19,6 +21,7 @@ export function statusOf(err: unknown): string {
   if (err instanceof CancelledError) return 'CANCELLED';
   if (err instanceof NativeFailure) return err.status;
   if (err instanceof RollingFailure) return err.status;
+  if (err instanceof CodeDeployFailure) return err.status;
   return 'FAILED';
 }
 
@@ -34,6 +37,8 @@ export interface RollbackState {
   unrestorable?: string[];
   /** ECS's circuit breaker is already rolling back: the action must not send a competing update. */
   ecsRollingBack?: boolean;
+  /** CODE_DEPLOY: the CodeDeploy deployment this run created. */
+  codeDeployDeploymentId?: string;
 }
 
 /** Waits for a rolling rollback within `rollback-timeout`; returns how it ended, as a sentence part. */
@@ -63,6 +68,7 @@ async function awaitRollingRollback(context: DeployContext, taskDefinitionArn: s
  * instead. Returns a sentence for the failure message.
  */
 export async function rollBack(context: DeployContext, state: RollbackState, err: unknown): Promise<string> {
+  if (state.strategy === 'CODE_DEPLOY') return rollBackCodeDeploy(context, state.codeDeployDeploymentId, err);
   const interrupted = err instanceof WaitTimeoutError || err instanceof CancelledError;
   const rollingNotUndone = err instanceof RollingFailure && err.actionShouldRollBack;
   if (!interrupted && !rollingNotUndone) return '';

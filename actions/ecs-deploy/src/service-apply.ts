@@ -8,11 +8,13 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { JsonObject } from '../../shared/src/json.js';
+import { runningTaskDefinition, updateCodeDeployService } from './codedeploy-service.js';
 import type { DeployContext } from './context.js';
+import { CODEDEPLOY_EVENTS, LIFECYCLE_STAGES } from './inputs.js';
 import { planServiceUpdate } from './service-definition.js';
 import { applyServiceTags } from './service-tags.js';
 
-export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY' | 'CODE_DEPLOY';
 
 export interface ApplyResult {
   /** The service as CreateService/UpdateService returned it (or as described when unchanged). */
@@ -31,6 +33,8 @@ export interface ApplyResult {
   previousFields: JsonObject;
   /** Changed fields whose earlier value cannot be sent back (the service had none). */
   unrestorable: string[];
+  /** CODE_DEPLOY: whether a CodeDeploy deployment is to be created (new task definition, AppSpec members, forced). */
+  codeDeploy?: boolean;
 }
 
 /** List fields an UpdateService clears with `[]` when the service had none before. */
@@ -82,22 +86,38 @@ export async function describeService(
   return service && service.status !== 'INACTIVE' ? service : undefined;
 }
 
-/** The deployment strategy; CODE_DEPLOY/EXTERNAL controllers are refused with what to do instead. */
+/** The deployment strategy (CODE_DEPLOY for that controller); the EXTERNAL controller is refused with what to do instead. */
 export function detectStrategy(source: Pick<Service, 'deploymentController' | 'deploymentConfiguration'>): Strategy {
   const controller = source.deploymentController?.type ?? 'ECS';
+  if (controller === 'CODE_DEPLOY') return 'CODE_DEPLOY';
   if (controller !== 'ECS') {
     throw new Error(
-      `expected a service with the ECS deployment controller, found deploymentController ${controller}. ` +
-        'This action drives ECS deployments (ROLLING, or native BLUE_GREEN/LINEAR/CANARY); ' +
-        'switch the service to deploymentController ECS with deploymentConfiguration.strategy BLUE_GREEN, or deploy it with CodeDeploy.',
+      `expected a service with the ECS or CODE_DEPLOY deployment controller, found deploymentController ${controller}. ` +
+        'This action drives ECS deployments (ROLLING, or native BLUE_GREEN/LINEAR/CANARY) and CodeDeploy blue/green deployments; ' +
+        'an EXTERNAL service is deployed with task sets by its own controller.',
     );
   }
   return (source.deploymentConfiguration?.strategy as Strategy | undefined) ?? 'ROLLING';
 }
 
-/** A lifecycle stage as `wait-until` only exists for native strategies; say so before deploying. */
+/** `wait-until` names a stage of one kind of deployment only; say so before deploying. */
 export function assertWaitUntilFits(strategy: Strategy, waitUntil: string): void {
-  if (strategy === 'ROLLING' && waitUntil !== 'deployed' && waitUntil !== 'stable') {
+  if (waitUntil === 'deployed' || waitUntil === 'stable') return;
+  const codeDeployEvent = (CODEDEPLOY_EVENTS as readonly string[]).includes(waitUntil);
+  const nativeStage = (LIFECYCLE_STAGES as readonly string[]).includes(waitUntil);
+  if (strategy === 'CODE_DEPLOY' && !codeDeployEvent) {
+    throw new Error(
+      `Input 'wait-until': ${waitUntil} is a lifecycle stage of native BLUE_GREEN/LINEAR/CANARY deployments, but this service uses the CODE_DEPLOY controller. ` +
+        `Use 'deployed', 'stable' or a CodeDeploy lifecycle event (${CODEDEPLOY_EVENTS.join(', ')}).`,
+    );
+  }
+  if (strategy !== 'CODE_DEPLOY' && codeDeployEvent) {
+    throw new Error(
+      `Input 'wait-until': ${waitUntil} is a CodeDeploy lifecycle event, but this service uses ${strategy} with the ECS controller. ` +
+        `Use 'deployed', 'stable'${strategy === 'ROLLING' ? '' : ` or a lifecycle stage (${LIFECYCLE_STAGES.join(', ')})`}.`,
+    );
+  }
+  if (strategy === 'ROLLING' && nativeStage) {
     throw new Error(
       `Input 'wait-until': ${waitUntil} is a lifecycle stage of BLUE_GREEN/LINEAR/CANARY deployments, but this service uses ROLLING. ` +
         "Use 'deployed' or 'stable', or set deploymentConfiguration.strategy in the service definition.",
@@ -160,6 +180,13 @@ export async function applyService(options: {
       (changed.deploymentConfiguration as Service['deploymentConfiguration']) ?? existing.deploymentConfiguration,
   });
   assertWaitUntilFits(strategy, context.inputs['wait-until']);
+  if (strategy === 'CODE_DEPLOY' && existing.deploymentController?.type !== 'CODE_DEPLOY') {
+    throw new Error(
+      `service definition sets deploymentController CODE_DEPLOY, but service ${name} uses ${existing.deploymentController?.type ?? 'ECS'}. ` +
+        'This action does not switch a running service to CodeDeploy (its first task set comes from CreateService, and the deployment group must name the service): ' +
+        'delete the service and deploy again to create it with CODE_DEPLOY, or keep the ECS controller (native BLUE_GREEN needs no CodeDeploy).',
+    );
+  }
   for (const key of createOnly) {
     core.warning(
       `service definition sets ${key}, which differs from the live service but can only be set when a service is created; ` +
@@ -178,6 +205,20 @@ export async function applyService(options: {
     previousFields: restore.fields,
     unrestorable: restore.unrestorable,
   };
+  if (strategy === 'CODE_DEPLOY') {
+    // The task definition changes only through a CodeDeploy deployment, never UpdateService.
+    const result = await updateCodeDeployService({ context, existing, changed, taskDefinitionArn });
+    return {
+      service: result.service,
+      action: result.deploy || result.updated.length > 0 ? 'updated' : 'unchanged',
+      previousTaskDefinition: runningTaskDefinition(existing),
+      strategy,
+      seenEventIds,
+      startedAt,
+      ...previous,
+      codeDeploy: result.deploy,
+    };
+  }
   const newTaskDefinition = existing.taskDefinition !== taskDefinitionArn;
   const force = context.inputs['force-new-deployment'];
   if (!newTaskDefinition && Object.keys(changed).length === 0 && !force) {

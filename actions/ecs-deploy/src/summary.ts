@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ecsServiceUrl, ecsTaskDefinitionUrl, ecsTaskUrl } from '../../shared/src/console-links.js';
 import { formatDuration } from '../../shared/src/parse.js';
 import { addSummaryLink, addSummaryTable, writeSummary } from '../../shared/src/summary.js';
+import { codeDeployDeploymentUrl } from './codedeploy.js';
 import type { DeployContext } from './context.js';
 import type { PruneResult } from './prune.js';
 import { addPruneSummary } from './prune-step.js';
@@ -53,6 +54,12 @@ export async function writeDeploySummary(context: DeployContext, report: DeployR
     addSummaryLink(
       `Service ${inputs.service} in the ECS console`,
       ecsServiceUrl({ region, cluster, service: inputs.service }),
+    );
+  }
+  if (report.strategy === 'CODE_DEPLOY' && report.deploymentId) {
+    addSummaryLink(
+      `CodeDeploy deployment ${report.deploymentId}`,
+      codeDeployDeploymentUrl({ region, deploymentId: report.deploymentId }),
     );
   }
   if (report.taskArn)

@@ -9,6 +9,7 @@ export interface ServiceDefinitionCheck {
 }
 
 const CREATE_DOC = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html';
+const CONFIG_DOC = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html';
 const STRATEGY_DOC = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html';
 
 /** Members of CreateService that UpdateService also takes (the model's, not a hand-kept list). */
@@ -50,6 +51,40 @@ function crossFieldProblems(definition: JsonObject): string[] {
       );
     }
   }
+  if (isObject(definition.deploymentController) && definition.deploymentController.type === 'CODE_DEPLOY') {
+    problems.push(...codeDeployProblems(definition));
+  }
+  return problems;
+}
+
+/**
+ * CreateService's and UpdateService's words on CODE_DEPLOY: "the service is required to use either
+ * an Application Load Balancer or Network Load Balancer" (a target group, container name and port),
+ * and "multiple target groups are not supported for blue/green deployments". The deployment
+ * strategy (BLUE_GREEN/LINEAR/CANARY) is the ECS controller's own; CodeDeploy's deployment group
+ * decides how traffic shifts.
+ */
+function codeDeployProblems(definition: JsonObject): string[] {
+  const problems: string[] = [];
+  const balancers = Array.isArray(definition.loadBalancers) ? definition.loadBalancers.filter(isObject) : [];
+  if (balancers.length !== 1) {
+    problems.push(
+      `loadBalancers: the CODE_DEPLOY controller needs exactly one load balancer entry (targetGroupArn, containerName, containerPort), found ${balancers.length} (${CREATE_DOC})`,
+    );
+  } else {
+    const missing = ['targetGroupArn', 'containerName', 'containerPort'].filter(
+      (key) => balancers[0]?.[key] === undefined,
+    );
+    if (missing.length > 0) {
+      problems.push(`loadBalancers[0]: the CODE_DEPLOY controller needs ${missing.join(', ')} (${CREATE_DOC})`);
+    }
+  }
+  const configuration = isObject(definition.deploymentConfiguration) ? definition.deploymentConfiguration : {};
+  if (configuration.strategy !== undefined && configuration.strategy !== 'ROLLING') {
+    problems.push(
+      `deploymentConfiguration.strategy: ${String(configuration.strategy)} is a strategy of the ECS deployment controller; with CODE_DEPLOY the deployment group's deployment config decides (${CONFIG_DOC})`,
+    );
+  }
   return problems;
 }
 
@@ -57,7 +92,8 @@ function crossFieldProblems(definition: JsonObject): string[] {
  * Checks a service definition file (CreateService input without the members the action sets from
  * its inputs) against the ECS API model at every depth, and the cross-member rules of the
  * CreateService reference: launchType with capacityProviderStrategy, one base per strategy,
- * DAEMON on Fargate or with CODE_DEPLOY/EXTERNAL. Nulls are dropped and exact scalar conversions
+ * DAEMON on Fargate or with CODE_DEPLOY/EXTERNAL, one load balancer and no ECS strategy with
+ * CODE_DEPLOY. Nulls are dropped and exact scalar conversions
  * made as in {@link checkAgainstModel}.
  * @param provided members the caller fills in (cluster, serviceName, taskDefinition).
  * @throws Error listing every problem with its path.
