@@ -1,4 +1,4 @@
-import { type AllowedOrigins, type AppEnv, createBaseApp, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
+import { type AllowedOrigins, createBaseApp, requireEmptyOrJsonObject } from '@mysfits/kit/base-app';
 import { ApiError } from '@mysfits/kit/errors';
 import type { Logger } from '@mysfits/kit/log';
 import { idempotencyKeyHeader, mysfitIdParam } from '@mysfits/kit/validators';
