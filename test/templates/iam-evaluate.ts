@@ -27,6 +27,10 @@ export interface Need {
   resources?: string[];
   /** Request context beyond the tags and the environment's keys (iam:PassedToService, …). */
   context?: Record<string, string | string[]>;
+  /** Keys the request does not carry (a role without the boundary has no iam:PermissionsBoundary). */
+  absentContext?: string[];
+  /** The caller sends no tags: CloudFormation tags only the resources of taggable types (provider schema). */
+  untagged?: boolean;
 }
 
 export interface Denial {
@@ -65,17 +69,22 @@ function createsResource(action: string, resource: SampleResource): boolean {
   return keys.includes('aws:RequestTag/${TagKey}') && !keys.includes('aws:ResourceTag/${TagKey}');
 }
 
+/** iam-data types of the environment whose resources carry no stack tag (AWS::IAM::ManagedPolicy is not taggable). */
+const untaggedResourceTypes = new Set(['iam:policy']);
+
 function requestContext(need: Need, resource: SampleResource | undefined, env: SampleEnvironment) {
   const context: Record<string, string | string[]> = {};
   const creating = need.phase === 'create' || need.phase === 'call';
   // Every resource of the environment carries the stack tag CloudFormation propagates to it.
-  if (!(resource && creating && createsResource(need.action, resource))) {
+  const untaggedResource = resource !== undefined && untaggedResourceTypes.has(resource.type);
+  if (!untaggedResource && !(resource && creating && createsResource(need.action, resource))) {
     context[`aws:ResourceTag/${environmentTagKey}`] = env.name;
   }
   const tagging = /:(CreateTags|AddTags|TagResource|TagRole|DeleteTags|RemoveTags|UntagResource|UntagRole)$/.test(
     need.action,
   );
-  if (need.phase === 'create' || need.phase === 'update' || (need.phase === 'call' && tagging)) {
+  const sendsTags = need.phase === 'create' || need.phase === 'update' || (need.phase === 'call' && tagging);
+  if (sendsTags && !need.untagged) {
     context[`aws:RequestTag/${environmentTagKey}`] = env.name;
     context['aws:TagKeys'] = [environmentTagKey];
   }
@@ -84,7 +93,8 @@ function requestContext(need: Need, resource: SampleResource | undefined, env: S
   if (service === 'ecs') context['ecs:cluster'] = clusterArn(env);
   if (service === 'iam') context['iam:PermissionsBoundary'] = boundaryArn(env);
   if (service === 'kms') context['kms:CallerAccount'] = env.account;
-  return { ...context, ...need.context };
+  const absent = new Set(need.absentContext);
+  return Object.fromEntries(Object.entries({ ...context, ...need.context }).filter(([key]) => !absent.has(key)));
 }
 
 function describe(explain: StatementExplain): string {

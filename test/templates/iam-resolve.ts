@@ -24,6 +24,8 @@ export interface ResolveOptions {
   env: SampleEnvironment;
   parameters?: Record<string, string>;
   resourceValue: ResourceValue;
+  /** What `Fn::ImportValue` of an export name stands for (another stack's output). */
+  importValue?: (name: string) => unknown;
 }
 
 function pseudo(env: SampleEnvironment): Record<string, string> {
@@ -35,7 +37,8 @@ function pseudo(env: SampleEnvironment): Record<string, string> {
   };
 }
 
-function condition(name: string, options: ResolveOptions): boolean {
+/** Whether a condition of the template holds for the options' parameter values. */
+export function condition(name: string, options: ResolveOptions): boolean {
   const expression = options.template.Conditions?.[name];
   if (expression === undefined) throw new Error(`Condition ${name} is not defined in the template.`);
   return Boolean(resolve(expression, options));
@@ -65,14 +68,25 @@ function sub(value: unknown, options: ResolveOptions): string {
   });
 }
 
-/** Resolves a template value: Ref, Fn::Sub, Fn::GetAtt, Fn::If, Fn::Equals, Fn::Not, Fn::Join. */
+/**
+ * Resolves a template value: Ref, Fn::Sub, Fn::GetAtt, Fn::If, Fn::Equals, Fn::Not, Fn::And,
+ * Fn::Or, Fn::Join, Fn::ImportValue. `Ref: AWS::NoValue` resolves to undefined, and drops out of
+ * the list or mapping that holds it, as CloudFormation removes the property.
+ */
 export function resolve(value: unknown, options: ResolveOptions): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolve(item, options));
+  if (Array.isArray(value)) return value.map((item) => resolve(item, options)).filter((item) => item !== undefined);
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value);
   const [key, argument] = entries[0] ?? [];
   if (entries.length === 1 && key !== undefined) {
+    if (key === 'Ref' && argument === 'AWS::NoValue') return undefined;
     if (key === 'Ref') return ref(String(argument), options);
+    if (key === 'Fn::ImportValue') {
+      const name = String(resolve(argument, options));
+      if (options.importValue === undefined)
+        throw new Error(`Fn::ImportValue ${name}: no stack's exports are known here.`);
+      return options.importValue(name);
+    }
     if (key === 'Fn::Sub') return sub(argument, options);
     if (key === 'Fn::GetAtt') {
       const [id, attribute] = Array.isArray(argument) ? argument : String(argument).split('.');
@@ -87,6 +101,8 @@ export function resolve(value: unknown, options: ResolveOptions): unknown {
       return String(left) === String(right);
     }
     if (key === 'Fn::Not') return !(resolve(argument, options) as boolean[])[0];
+    if (key === 'Fn::And') return (resolve(argument, options) as boolean[]).every(Boolean);
+    if (key === 'Fn::Or') return (resolve(argument, options) as boolean[]).some(Boolean);
     if (key === 'Fn::Join') {
       const [separator, items] = argument as [string, unknown[]];
       return (resolve(items, options) as unknown[]).join(separator);
@@ -95,7 +111,9 @@ export function resolve(value: unknown, options: ResolveOptions): unknown {
       throw new Error(`${key} is not supported by test/templates/iam-resolve.ts; extend it.`);
     }
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v, options)]));
+  return Object.fromEntries(
+    entries.map(([k, v]) => [k, resolve(v, options)] as const).filter(([, resolved]) => resolved !== undefined),
+  );
 }
 
 /** The policy documents one role is given inline (`Policies`), resolved, named `<role>/<policy>`. */

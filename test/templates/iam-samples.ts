@@ -30,11 +30,6 @@ export function clusterArn(env: SampleEnvironment): string {
   return `arn:${env.partition}:ecs:${env.region}:${env.account}:cluster/${env.name}-cluster`;
 }
 
-/** A role of the environment as CloudFormation names it under the path /<env>/. */
-export function roleArn(env: SampleEnvironment, logicalId: string): string {
-  return `arn:${env.partition}:iam::${env.account}:role/${env.name}/${env.name}-platform-${logicalId}-1A2B3C4D5E6F`;
-}
-
 /** An ECS resource of the environment's cluster: its monolith service or one of its tasks. */
 export function ecsArn(env: SampleEnvironment, kind: 'service' | 'task'): string {
   const values = variables(env);
@@ -76,7 +71,8 @@ function variables(env: SampleEnvironment): Record<string, string> {
     ServiceDeploymentId: 'r4JwPNXiQzPVqHmM2gKYF',
     ServiceRevisionId: '4980306466373577095',
     RepositoryName: `${env.name}/monolith`,
-    RoleNameWithPath: `${env.name}/${env.name}-platform-MonolithTaskRole-1A2B3C4D5E6F`,
+    RoleNameWithPath: `${env.name}/${env.name}-service-monolith-TaskRole-1A2B3C4D5E6F`,
+    PolicyNameWithPath: `${env.name}/${env.name}-platform-TablesPolicy-1A2B3C4D5E6F`,
     LogGroupName: `/ecs/${env.name}/monolith`,
     LogStreamName: 'monolith/monolith/1dc5c17a422548b8b4b2e1b6f1d8e9f0',
     TableName: `${env.name}-mysfits`,
@@ -124,6 +120,7 @@ const environmentResourceTypes: Record<string, Record<string, string>> = {
   'ecs:service-revision': {},
   'ecr:repository': {},
   'iam:role': {},
+  'iam:policy': {},
   'logs:log-group': {},
   'logs:log-stream': {},
   'dynamodb:table': {},

@@ -1,10 +1,11 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
 import { globSync, readFileSync } from 'node:fs';
 import type { CfnTemplate } from '@mysfits/cfn-template';
 import { z } from 'zod/mini';
 import type { Need, Phase } from './iam-evaluate.js';
 import type { SampleEnvironment } from './iam-samples.js';
 import { repoRoot, templateFiles } from './templates.js';
+import { environmentPolicies, workloadRoles } from './workload-roles.js';
+import { type WorkloadStack, workloadStacks } from './workload-stacks.js';
 
 /** The templates whose stacks the deploy role creates through CloudFormation: all but the bootstrap, which a person deploys. */
 export const workloadTemplateFiles = templateFiles.filter((file) => file !== 'bootstrap.yml');
@@ -74,23 +75,28 @@ function viaService(type: string, env: SampleEnvironment): string | undefined {
 
 const taggingActions = /:(CreateTags|AddTags|TagResource)$/;
 
-/** The managed policies the templates' roles attach (iam:PolicyARN of Attach/DetachRolePolicy). */
-function attachedPolicyArns(templates: Record<string, CfnTemplate>, env: SampleEnvironment): string[] {
-  return Object.values(templates).flatMap((template) =>
-    Object.values(template.Resources)
-      .filter((resource) => resource.Type === 'AWS::IAM::Role')
-      .flatMap((resource) => (resource.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? [])
-      .map((arn) => {
-        const text = typeof arn === 'string' ? arn : (arn as { 'Fn::Sub'?: string })['Fn::Sub'];
-        if (text === undefined)
-          throw new Error(`a role attaches ${JSON.stringify(arn)}: write it as a string or !Sub.`);
-        return text.replaceAll('${AWS::Partition}', env.partition).replaceAll('${AWS::AccountId}', env.account);
-      }),
-  );
+/**
+ * The managed policies a type's handler attaches or detaches (iam:PolicyARN of Attach/DetachRolePolicy):
+ * a role's handler those of its ManagedPolicyArns, a managed policy's handler the policy itself.
+ */
+function attachedPolicyArns(type: string, stacks: WorkloadStack[], env: SampleEnvironment): string[] {
+  const arns =
+    type === 'AWS::IAM::ManagedPolicy'
+      ? environmentPolicies(stacks, env).map((policy) => policy.arn)
+      : workloadRoles(stacks, env).flatMap((role) => role.managedPolicyArns);
+  return [...new Set(arns)];
 }
 
-/** Each permission the handlers of the templates' resource types list, as a need of the deploy role. */
-export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env: SampleEnvironment): Need[] {
+/**
+ * Each permission the handlers of the templates' resource types list, as a need of the deploy role.
+ * Every resource type counts, whatever its Condition (a fork may configure any service either way);
+ * values that depend on parameters (the policies a role attaches) come from the stacks.
+ */
+export function cloudFormationNeeds(
+  templates: Record<string, CfnTemplate>,
+  env: SampleEnvironment,
+  stacks: WorkloadStack[] = workloadStacks(templates, env),
+): Need[] {
   const needs: Need[] = [];
   for (const type of resourceTypes(templates).keys()) {
     const schema = providerSchemaOf(type);
@@ -101,6 +107,7 @@ export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env:
         .find(([, name]) => /^(Create|Allocate|Register)/.test(name ?? '') && !/Tags?$/.test(name ?? ''))?.[1];
       for (const action of permissions) {
         const need: Need = { source: `${type} ${phase}`, owner: type, action, phase };
+        if (schema.tagging?.taggable === false) need.untagged = true;
         if (phase === 'create' && taggingActions.test(action) && createAction) need.createAction = createAction;
         const via = viaService(type, env);
         if (action.startsWith('kms:') && via) need.context = { 'kms:ViaService': via };
@@ -110,7 +117,7 @@ export function cloudFormationNeeds(templates: Record<string, CfnTemplate>, env:
           need.resources = [serviceLinkedRoleArn(env, linked.service, linked.role)];
         }
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action)) {
-          for (const policy of attachedPolicyArns(templates, env))
+          for (const policy of attachedPolicyArns(type, stacks, env))
             needs.push({ ...need, context: { 'iam:PolicyARN': policy } });
           continue;
         }

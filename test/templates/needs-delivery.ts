@@ -1,7 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Need } from './iam-evaluate.js';
-import { ecsArn, roleArn, type SampleEnvironment } from './iam-samples.js';
+import { ecsArn, type SampleEnvironment } from './iam-samples.js';
 import { serviceLinkedRoleArn, serviceLinkedRoles } from './needs-cloudformation.js';
 import { repoRoot } from './templates.js';
 
@@ -18,16 +18,32 @@ const requireFromActions = createRequire(`${repoRoot}actions/package.json`);
 
 /** The IAM service prefix of an SDK client: the signing name its auth scheme provider names. */
 function servicePrefix(client: string): string {
-  const manifest = requireFromActions.resolve(`${client}/package.json`);
-  const provider = readFileSync(manifest.replace(/package\.json$/, 'dist-es/auth/httpAuthSchemeProvider.js'), 'utf8');
+  const provider = clientFile(client, 'dist-es/auth/httpAuthSchemeProvider.js');
   const name = /name:\s*"([a-z0-9-]+)"/.exec(provider)?.[1];
   if (name === undefined) throw new Error(`${client}: no signing name found in its httpAuthSchemeProvider.`);
   return name;
 }
 
+function clientFile(client: string, file: string): string {
+  return readFileSync(requireFromActions.resolve(`${client}/package.json`).replace(/package\.json$/, file), 'utf8');
+}
+
+/** The command a waiter of an SDK client polls, read from the waiter's own source in the client package. */
+function waiterCommand(client: string, waiter: string): string {
+  const source = clientFile(client, `dist-es/waiters/waitFor${waiter}.js`);
+  const commands = new Set([...source.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)].map((match) => match[1] ?? ''));
+  if (commands.size !== 1) {
+    throw new Error(
+      `${client} waitUntil${waiter}: expected its waiter to send one command, found ${[...commands].join(', ') || 'none'}.`,
+    );
+  }
+  return [...commands][0] ?? '';
+}
+
 /**
- * Every `new XCommand(` and `paginateX(` of a source whose X is imported from an @aws-sdk/client-*
- * package. Sources are passed in so a test can add a command to a copy of one.
+ * Every `new XCommand(`, `paginateX(` and `waitUntilX(` of a source whose X is imported from an
+ * @aws-sdk/client-* package (a waiter counts as the command it polls). Sources are passed in so a
+ * test can add a command to a copy of one.
  */
 export function sdkCalls(sources: Record<string, string>): SdkCall[] {
   const calls: SdkCall[] = [];
@@ -46,12 +62,11 @@ export function sdkCalls(sources: Record<string, string>): SdkCall[] {
     for (const match of text.matchAll(
       /new\s+([A-Z]\w*)Command\s*\(|\bpaginate([A-Z]\w*)\s*\(|\bwaitUntil([A-Z]\w*)\s*\(/g,
     )) {
-      const [whole, command, paginated, waiter] = match;
+      const [, command, paginated, waiter] = match;
       const name = command ? `${command}Command` : paginated ? `paginate${paginated}` : `waitUntil${waiter}`;
       const client = imported.get(name);
       if (client === undefined) continue;
-      if (waiter) throw new Error(`${file}: ${whole.trim()} is a waiter; teach needs-delivery.ts which call it polls.`);
-      calls.push({ file, command: command ?? paginated ?? '', client });
+      calls.push({ file, command: command ?? paginated ?? waiterCommand(client, waiter ?? ''), client });
     }
   }
   return calls;
@@ -109,17 +124,27 @@ const imagePush = [
   'ecr:BatchGetImage',
 ];
 
+/** A role the deploy workflow hands to ECS: its ARN and the service its trust policy names. */
+export interface PassedRole {
+  arn: string;
+  trustedServices: string[];
+}
+
 /** What the calls hand on: the roles ECS is given, and the service-linked role a first service needs. */
-function implied(action: string, source: string, env: SampleEnvironment): Need[] {
-  const passRole = (service: string, roles: string[]): Need => ({
-    source: `${source} (passes ${roles.join(', ')})`,
-    owner: 'delivery',
-    action: 'iam:PassRole',
-    phase: 'call',
-    resources: roles.map((role) => roleArn(env, role)),
-    context: { 'iam:PassedToService': service },
-  });
-  const taskRoles = ['MonolithExecutionRole', 'MonolithTaskRole', 'LikeExecutionRole', 'LikeTaskRole'];
+function implied(action: string, source: string, env: SampleEnvironment, roles: PassedRole[]): Need[] {
+  // A task definition names the roles tasks assume; a service the role ECS itself assumes.
+  const passRole = (service: string): Need => {
+    const arns = roles.filter((role) => role.trustedServices.includes(service)).map((role) => role.arn);
+    if (arns.length === 0) throw new Error(`${source}: no role of the workload stacks trusts ${service}.`);
+    return {
+      source: `${source} (passes ${arns.map((arn) => arn.split('/').pop()).join(', ')})`,
+      owner: 'delivery',
+      action: 'iam:PassRole',
+      phase: 'call',
+      resources: arns,
+      context: { 'iam:PassedToService': service },
+    };
+  };
   const tagOnCreate = (createAction: string, arn: string): Need => ({
     source: `${source} (tags on create)`,
     owner: 'delivery',
@@ -128,13 +153,12 @@ function implied(action: string, source: string, env: SampleEnvironment): Need[]
     createAction,
     resources: [arn],
   });
-  if (action === 'ecs:RegisterTaskDefinition') return [passRole('ecs-tasks.amazonaws.com', taskRoles)];
-  if (action === 'ecs:RunTask') {
-    return [passRole('ecs-tasks.amazonaws.com', taskRoles), tagOnCreate('RunTask', ecsArn(env, 'task'))];
-  }
+  if (action === 'ecs:RegisterTaskDefinition') return [passRole('ecs-tasks.amazonaws.com')];
+  if (action === 'ecs:RunTask')
+    return [passRole('ecs-tasks.amazonaws.com'), tagOnCreate('RunTask', ecsArn(env, 'task'))];
   if (action === 'ecs:CreateService' || action === 'ecs:UpdateService') {
     const linked = serviceLinkedRoles['AWS::ECS::Cluster'];
-    const needs = [passRole('ecs.amazonaws.com', ['EcsInfrastructureRole'])];
+    const needs = [passRole('ecs.amazonaws.com')];
     if (action === 'ecs:CreateService') needs.push(tagOnCreate('CreateService', ecsArn(env, 'service')));
     if (action === 'ecs:CreateService' && linked) {
       needs.push({
@@ -172,11 +196,11 @@ export const announcedCalls = [
   'cloudformation:DescribeStackEvents',
 ];
 
-/** Everything the actions and workflows call with the deploy role, as needs. */
-export function deliveryNeeds(sources: Record<string, string>, env: SampleEnvironment): Need[] {
+/** Everything the actions and workflows call with the deploy role, as needs; `roles` are the workload stacks' roles. */
+export function deliveryNeeds(sources: Record<string, string>, env: SampleEnvironment, roles: PassedRole[]): Need[] {
   const needs: Need[] = [];
   const add = (source: string, action: string) => {
-    needs.push({ source, owner: 'delivery', action, phase: 'call' }, ...implied(action, source, env));
+    needs.push({ source, owner: 'delivery', action, phase: 'call' }, ...implied(action, source, env, roles));
   };
   for (const call of sdkCalls(sources))
     add(`${call.file} ${call.command}`, `${servicePrefix(call.client)}:${call.command}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CfnTemplate } from '@mysfits/cfn-template';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { type DeployConfig, loadDeployConfig, parseDeployConfig, serviceStackNames } from '../../deploy/config.ts';
 import { deployRolePolicies } from './deploy-role.js';
 import { type Denial, evaluateNeeds, formatDenial, type Need } from './iam-evaluate.js';
 import { environmentTagKey, otherEnvironment, type SampleEnvironment, sampleEnvironment } from './iam-samples.js';
@@ -9,7 +10,8 @@ import { cloudFormationNeeds, workloadTemplateFiles } from './needs-cloudformati
 import { deliveryNeeds, readSdkSources } from './needs-delivery.js';
 import { exceptionsFile, readExceptions, review, unusedExceptions } from './permission-exceptions.js';
 import { loadTemplate, repoRoot } from './templates.js';
-import { workloadRoleDenials } from './workload-roles.js';
+import { workloadRoleDenials, workloadRoles } from './workload-roles.js';
+import { presentResources, stackResolveOptions, workloadStacks } from './workload-stacks.js';
 
 const env = sampleEnvironment;
 const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${env.name}-github-deploy/GitHubActions`;
@@ -23,6 +25,8 @@ interface ProofInput {
   bootstrap?: CfnTemplate;
   templates?: Record<string, CfnTemplate>;
   sources?: Record<string, string>;
+  /** deploy/config.yml's services, whose service.yml stacks the proof resolves. */
+  config?: DeployConfig;
   /** Evaluates only these needs (a negative control looks at what it changed, to stay fast). */
   only?: (need: Need) => boolean;
 }
@@ -32,9 +36,13 @@ async function prove(input: ProofInput = {}) {
   const bootstrap = input.bootstrap ?? loadTemplate('bootstrap.yml');
   const templates = input.templates ?? workloadTemplates();
   const { identity } = deployRolePolicies(bootstrap, env);
-  const needs = [...cloudFormationNeeds(templates, env), ...deliveryNeeds(input.sources ?? readSdkSources(), env)];
+  const stacks = workloadStacks(templates, env, input.config);
+  const needs = [
+    ...cloudFormationNeeds(templates, env, stacks),
+    ...deliveryNeeds(input.sources ?? readSdkSources(), env, workloadRoles(stacks, env)),
+  ];
   const denials = await evaluateNeeds(needs.filter(input.only ?? (() => true)), { identity, env, principal });
-  return { needs, denials, ...review(denials, exceptions, templates) };
+  return { needs, denials, stacks, ...review(denials, exceptions, templates) };
 }
 
 function messages(denials: Denial[]): string {
@@ -79,14 +87,95 @@ describe('the permission proof of the deploy role (bootstrap.yml)', () => {
     }
   });
 
+  it("should read deploy/prune.ts's calls, each waiter as the command it polls", () => {
+    const prune = proof.needs.filter((need) => need.source.startsWith('deploy/prune.ts ')).map((need) => need.action);
+    expect(new Set(prune)).toEqual(
+      new Set([
+        'cloudformation:ListStacks',
+        'cloudformation:DeleteStack',
+        'cloudformation:DescribeStacks',
+        'ecs:DeleteService',
+        'ecs:DescribeServices',
+      ]),
+    );
+  });
+
   it('should keep only reasons that are still needed and still true', () => {
     expect(proof.broken).toEqual([]);
     expect(unusedExceptions(exceptions, proof.used), `remove these from ${exceptionsFile}`).toEqual([]);
   });
 
   it('should let every workload role do what its policies grant, within the boundary', async () => {
-    const denials = await workloadRoleDenials(loadTemplate('bootstrap.yml'), workloadTemplates(), env);
+    const roles = workloadRoles(workloadStacks(workloadTemplates(), env), env);
+    // The platform's infrastructure role, and an execution and a task role per configured service.
+    expect(roles.length).toBe(1 + 2 * Object.keys(loadDeployConfig().services).length);
+    const denials = await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env);
     expect(denials.length === 0 ? '' : denials.join('\n')).toBe('');
+  });
+});
+
+/** deploy/config.yml with one more service, an internal one without a task policy (as a fork would add it). */
+function configWithInternalService(): DeployConfig {
+  const document = parse(readFileSync(`${repoRoot}deploy/config.yml`, 'utf8')) as { services: Record<string, unknown> };
+  document.services.probeworker = { access: 'internal' };
+  return parseDeployConfig(document);
+}
+
+describe('the permission proof and the stacks of deploy/config.yml', () => {
+  const config = loadDeployConfig();
+  const platformExport = (name: string) => {
+    const platform = proof.stacks.find((stack) => stack.file === 'platform.yml');
+    if (platform === undefined) throw new Error('expected a platform stack');
+    return stackResolveOptions(platform, proof.stacks, env).importValue?.(`${env.name}-${name}`);
+  };
+
+  it('should resolve service.yml once per configured service, with the parameters deploy/pipeline.ts gives it', () => {
+    const serviceStacks = proof.stacks.filter((stack) => stack.file === 'service.yml').map((stack) => stack.name);
+    expect(serviceStacks).toEqual(Object.keys(config.services).map((s) => serviceStackNames(env.name, s).service));
+    expect(Object.values(config.services).some((entry) => entry.taskPolicy !== undefined)).toBe(true);
+    expect(Object.values(config.services).some((entry) => entry.taskPolicy === undefined)).toBe(true);
+  });
+
+  it('should attach to each task role the platform export its taskPolicy names (Fn::If, Fn::ImportValue), or nothing', () => {
+    const roles = workloadRoles(proof.stacks, env);
+    for (const [service, entry] of Object.entries(config.services)) {
+      const role = roles.find((r) => r.where === `${serviceStackNames(env.name, service).service} TaskRole`);
+      const expected = entry.taskPolicy === undefined ? [] : [platformExport(entry.taskPolicy)];
+      expect(role?.managedPolicyArns, service).toEqual(expected);
+    }
+    expect(platformExport('TablesPolicyArn')).toBe(
+      `arn:${env.partition}:iam::${env.account}:policy/${env.name}/${env.name}-platform-TablesPolicy-1A2B3C4D5E6F`,
+    );
+  });
+
+  it("should check attaching each policy a role attaches, the platform's own managed policy among them", () => {
+    const attached = proof.needs
+      .filter((need) => need.owner === 'AWS::IAM::Role' && need.action === 'iam:AttachRolePolicy')
+      .map((need) => need.context?.['iam:PolicyARN']);
+    expect(attached).toContain(platformExport('TablesPolicyArn'));
+    expect(attached).toContain(
+      `arn:${env.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers`,
+    );
+  });
+
+  it('should give an internal service no listener rules or target groups, and still prove its roles', async () => {
+    const { stacks, needs, unexplained } = await prove({
+      config: configWithInternalService(),
+      only: (need) => need.action.startsWith('iam:'),
+    });
+    const internal = stacks.find((stack) => stack.name === serviceStackNames(env.name, 'probeworker').service);
+    if (internal === undefined) throw new Error("expected the internal service's stack");
+    const types = presentResources(internal, stackResolveOptions(internal, stacks, env)).map(([, r]) => r.Type);
+    expect(types).toContain('AWS::IAM::Role');
+    expect(types).not.toContain('AWS::ElasticLoadBalancingV2::ListenerRule');
+    expect(types).not.toContain('AWS::ElasticLoadBalancingV2::TargetGroup');
+    const roles = workloadRoles(stacks, env).filter((role) => role.where.startsWith(`${internal.name} `));
+    expect(roles.map((role) => role.managedPolicyArns)).toEqual([[], []]);
+    // Its task definition hands both roles to ECS: the deploy role must be able to pass them.
+    const passed = needs.filter((need) => need.action === 'iam:PassRole').flatMap((need) => need.resources ?? []);
+    for (const role of roles) expect(passed).toContain(role.arn);
+    expect(messages(unexplained)).toBe('');
+    expect(await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env)).toEqual([]);
   });
 });
 
@@ -155,6 +244,17 @@ describe('the permission proof can fail (negative controls on in-memory copies)'
     const { unexplained } = await prove({ bootstrap });
     expect(messages(unexplained)).toContain('ecr:CreateRepository');
     expect(messages(unexplained)).toContain('ecr:PutImage');
+  });
+
+  it("should fail when the environment's own managed policies are not allowed", async () => {
+    const bootstrap = loadTemplate('bootstrap.yml');
+    const document = bootstrap.Resources.InfrastructurePolicy?.Properties?.PolicyDocument as {
+      Statement: Array<{ Sid?: string }>;
+    };
+    document.Statement = document.Statement.filter((statement) => statement.Sid !== 'OwnManagedPolicies');
+    const { unexplained } = await prove({ bootstrap, only: (need) => need.owner === 'AWS::IAM::ManagedPolicy' });
+    expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy create: iam:CreatePolicy');
+    expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy update: iam:CreatePolicyVersion');
   });
 
   it('should fail when a template gains a resource type the role does not cover', async () => {

@@ -26,6 +26,31 @@ const rolePermissionActions = [
 ];
 
 /**
+ * What CloudFormation's AWS::IAM::ManagedPolicy handlers list (provider schema), for the environment's
+ * own policies (platform.yml's TablesPolicy). Reviewed: a policy grants nothing until it is attached,
+ * and the deploy role attaches only to roles with the workload boundary (rolePermissionActions), so
+ * whatever it writes into one stays capped by the boundary. Allowed only on `policy/<env>/*`; the
+ * boundary, which lives there too, is explicitly denied.
+ */
+const ownPolicyActions = [
+  'iam:CreatePolicy',
+  'iam:DeletePolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:ListPolicyVersions',
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicyVersion',
+  'iam:ListEntitiesForPolicy',
+];
+const ownPolicyPath = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${EnvironmentName}/*' };
+
+/** The only managed policies the deploy role may attach: the ECS infrastructure policy and the environment's own. */
+const attachablePolicies = [
+  { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers' },
+  ownPolicyPath,
+];
+
+/**
  * The only other IAM actions the deploy role may be allowed: none of them grants a permission. Any IAM
  * action not listed here or above (CreateUser, CreatePolicyVersion, DeleteRolePermissionsBoundary, …)
  * fails the test, so a new one is reviewed for escalation before it is added.
@@ -196,8 +221,26 @@ describe('the deploy role (bootstrap.yml)', () => {
 
   it('should allow no other IAM action that can grant a permission, and no IAM wildcard', () => {
     const iamActions = allowed.flatMap((statement) => asList(statement.Action)).filter((a) => a.startsWith('iam:'));
-    const unexpected = iamActions.filter((a) => !rolePermissionActions.includes(a) && !harmlessIamActions.includes(a));
-    expect(unexpected).toEqual([]);
+    const reviewed = [...rolePermissionActions, ...ownPolicyActions, ...harmlessIamActions];
+    expect(iamActions.filter((a) => !reviewed.includes(a))).toEqual([]);
+  });
+
+  it("should allow the managed policy actions only on the environment's own path, with no condition needed", () => {
+    const granting = allowed.filter((statement) => asList(statement.Action).some((a) => ownPolicyActions.includes(a)));
+    expect(granting.flatMap((statement) => asList(statement.Action))).toEqual(expect.arrayContaining(ownPolicyActions));
+    for (const statement of granting) expect(statement.Resource, statement.Sid).toEqual(ownPolicyPath);
+  });
+
+  it('should attach only the ECS infrastructure policy and policies on the path /<env>/', () => {
+    const attaching = allowed.filter((statement) => asList(statement.Action).includes('iam:AttachRolePolicy'));
+    expect(attaching).not.toHaveLength(0);
+    for (const statement of attaching) {
+      const { ArnLike, ArnEquals, ...others } = statement.Condition ?? {};
+      expect(Object.keys(others), statement.Sid).toEqual(['StringEquals']);
+      const policies = [ArnLike, ArnEquals].flatMap((operator) => asList(operator?.['iam:PolicyARN']));
+      expect(policies, statement.Sid).not.toHaveLength(0);
+      for (const policy of policies) expect(attachablePolicies, statement.Sid).toContainEqual(policy);
+    }
   });
 
   it('should deny editing or deleting the boundary policy', () => {

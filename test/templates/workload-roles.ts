@@ -1,9 +1,10 @@
 import type { CfnTemplate } from '@mysfits/cfn-template';
 import { deployRolePolicies, type NamedPolicy } from './deploy-role.js';
 import { evaluateNeeds, formatDenial, type Need } from './iam-evaluate.js';
-import { inlinePolicies, type PolicyDocument, type ResolveOptions, resolve } from './iam-resolve.js';
+import { inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
 import type { SampleEnvironment } from './iam-samples.js';
 import { asList, properties } from './templates.js';
+import { presentResources, stackResolveOptions, type WorkloadStack } from './workload-stacks.js';
 
 /**
  * The AWS managed policies the workload roles attach, by name, with the actions they grant
@@ -31,25 +32,6 @@ export const awsManagedPolicies: Record<string, PolicyDocument> = {
   },
 };
 
-/** What `Ref`/`GetAtt` of the workload templates' named resources stand for. */
-function resourceValue(template: CfnTemplate, env: SampleEnvironment) {
-  const prefix = (service: string) => `arn:${env.partition}:${service}:${env.region}:${env.account}`;
-  const named: Record<string, { property: string; arn: (name: string) => string }> = {
-    'AWS::ECR::Repository': { property: 'RepositoryName', arn: (name) => `${prefix('ecr')}:repository/${name}` },
-    'AWS::Logs::LogGroup': { property: 'LogGroupName', arn: (name) => `${prefix('logs')}:log-group:${name}:*` },
-    'AWS::DynamoDB::Table': { property: 'TableName', arn: (name) => `${prefix('dynamodb')}:table/${name}` },
-  };
-  const value = (id: string, attribute: string | undefined): string => {
-    const resource = template.Resources[id];
-    const kind = named[resource?.Type ?? ''];
-    if (kind === undefined) throw new Error(`workload-roles.ts cannot resolve ${id} (${resource?.Type}); extend it.`);
-    const name = String(resolve(properties(resource)[kind.property], options));
-    return attribute === 'Arn' ? kind.arn(name) : name;
-  };
-  const options: ResolveOptions = { template, env, resourceValue: value };
-  return options;
-}
-
 /** A resource of a statement made concrete: one log stream of a log group, one index of a table. */
 function concrete(resource: string, env: SampleEnvironment): string {
   return resource
@@ -57,25 +39,77 @@ function concrete(resource: string, env: SampleEnvironment): string {
     .replaceAll('*', `${env.name}-sample`);
 }
 
-interface WorkloadRole {
+/** A managed policy one of the environment's stacks creates, with its sample ARN. */
+export interface EnvironmentPolicy {
   where: string;
+  arn: string;
+  policy: PolicyDocument;
+}
+
+/** The `AWS::IAM::ManagedPolicy` resources of the stacks, resolved (platform.yml's TablesPolicy). */
+export function environmentPolicies(stacks: WorkloadStack[], env: SampleEnvironment): EnvironmentPolicy[] {
+  return stacks.flatMap((stack) => {
+    const options = stackResolveOptions(stack, stacks, env);
+    return presentResources(stack, options)
+      .filter(([, resource]) => resource.Type === 'AWS::IAM::ManagedPolicy')
+      .map(([id, resource]) => ({
+        where: `${stack.name} ${id}`,
+        arn: options.resourceValue(id, undefined),
+        policy: resolve(properties(resource).PolicyDocument, options) as PolicyDocument,
+      }));
+  });
+}
+
+/** One role of the environment's stacks, resolved with the parameters its stack is given. */
+export interface WorkloadRole {
+  /** `<stack> <logicalId>`, for the messages. */
+  where: string;
+  arn: string;
+  /** The services its trust policy lets assume it (ecs-tasks.amazonaws.com, ecs.amazonaws.com). */
+  trustedServices: string[];
+  /** The ARNs of ManagedPolicyArns, resolved (Fn::If, Fn::ImportValue). */
+  managedPolicyArns: string[];
   identity: NamedPolicy[];
 }
 
-function workloadRoles(templates: Record<string, CfnTemplate>, env: SampleEnvironment): WorkloadRole[] {
-  return Object.entries(templates).flatMap(([file, template]) => {
-    const options = resourceValue(template, env);
-    return Object.entries(template.Resources)
+function managedPolicy(arn: string, where: string, policies: EnvironmentPolicy[], env: SampleEnvironment): NamedPolicy {
+  const awsName = new RegExp(`^arn:${env.partition}:iam::aws:policy/(.+)$`).exec(arn)?.[1];
+  if (awsName !== undefined) {
+    const policy = awsManagedPolicies[awsName];
+    if (policy === undefined) throw new Error(`${where} attaches ${awsName}: add its document to awsManagedPolicies.`);
+    return { name: awsName, policy };
+  }
+  const own = policies.find((candidate) => candidate.arn === arn);
+  if (own === undefined) {
+    throw new Error(`${where} attaches ${arn}, neither an AWS managed policy nor one of the environment's stacks.`);
+  }
+  return { name: own.where, policy: own.policy };
+}
+
+/** Every role the environment's stacks create (conditions applied), with the policies it is given. */
+export function workloadRoles(stacks: WorkloadStack[], env: SampleEnvironment): WorkloadRole[] {
+  const policies = environmentPolicies(stacks, env);
+  return stacks.flatMap((stack) => {
+    const options = stackResolveOptions(stack, stacks, env);
+    return presentResources(stack, options)
       .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
       .map(([id, resource]) => {
-        const managed = asList(properties(resource).ManagedPolicyArns as unknown[] | undefined).map((arn) => {
-          const name = String(resolve(arn, options)).split('/').pop() ?? '';
-          const policy = awsManagedPolicies[name];
-          if (policy === undefined)
-            throw new Error(`${file} ${id} attaches ${name}: add its document to awsManagedPolicies.`);
-          return { name, policy };
-        });
-        return { where: `${file} ${id}`, identity: [...inlinePolicies(id, options), ...managed] };
+        const where = `${stack.name} ${id}`;
+        const props = properties(resource);
+        const managedPolicyArns = asList(resolve(props.ManagedPolicyArns, options) as string[] | undefined).map(String);
+        const trust = resolve(props.AssumeRolePolicyDocument, options) as {
+          Statement: Array<{ Principal?: { Service?: string | string[] } }>;
+        };
+        return {
+          where,
+          arn: options.resourceValue(id, 'Arn'),
+          trustedServices: trust.Statement.flatMap((statement) => asList(statement.Principal?.Service)),
+          managedPolicyArns,
+          identity: [
+            ...inlinePolicies(id, options),
+            ...managedPolicyArns.map((arn) => managedPolicy(arn, where, policies, env)),
+          ],
+        };
       });
   });
 }
@@ -86,13 +120,11 @@ function workloadRoles(templates: Record<string, CfnTemplate>, env: SampleEnviro
  */
 export async function workloadRoleDenials(
   bootstrap: CfnTemplate,
-  templates: Record<string, CfnTemplate>,
+  roles: WorkloadRole[],
   env: SampleEnvironment,
 ): Promise<string[]> {
   const { boundary } = deployRolePolicies(bootstrap, env);
   const messages: string[] = [];
-  const roles = workloadRoles(templates, env);
-  if (roles.length < 4) messages.push(`expected the task, execution and infrastructure roles, found ${roles.length}`);
   for (const role of roles) {
     const needs: Need[] = role.identity.flatMap(({ policy }) =>
       policy.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) =>
@@ -104,7 +136,7 @@ export async function workloadRoleDenials(
         }),
       ),
     );
-    const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${role.where.split(' ')[1]}/task`;
+    const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${role.arn.split('/').pop()}/task`;
     const denials = await evaluateNeeds(needs, { identity: role.identity, boundary, env, principal });
     messages.push(...denials.map(formatDenial));
   }
