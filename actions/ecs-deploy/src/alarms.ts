@@ -55,7 +55,7 @@ export async function readTriggeredAlarms(context: DeployContext, names: string[
   if (names.length === 0) return { alarms: [] };
   try {
     const cloudWatch = new CloudWatchClient(awsClientConfig({ region: context.region }));
-    // DescribeAlarms takes at most 100 names; ECS allows at most 10 per service.
+    // DescribeAlarms takes at most 100 names in one call.
     const response = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(0, 100) }));
     const read = (response.MetricAlarms ?? []).map(
       (alarm): TriggeredAlarm => ({
