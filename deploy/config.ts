@@ -13,6 +13,14 @@ import * as z from 'zod/mini';
 export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** Deployment alarms of a public service when deploy/config.yml gives none (README: "Rollback on alarms"). */
+export const ALARM_DEFAULTS = {
+  enabled: true,
+  errors5xxPerMinute: 5,
+  p99Milliseconds: 1000,
+  evaluationMinutes: 2,
+} as const;
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const configPath = join(repoRoot, 'deploy', 'config.yml');
 
@@ -100,6 +108,31 @@ const serviceSchema = z
     ),
     // A one-off command run as a task of this service's new revision before it is deployed.
     seed: z.optional(z.string().check(z.minLength(1, { error: 'expected a command' }))),
+    // The alarms ECS watches during a deployment of a public service (cloudformation/service.yml
+    // makes them on its target groups): one in ALARM fails the deployment and ECS rolls it back.
+    alarms: z._default(
+      z.strictObject(
+        {
+          enabled: z._default(
+            z.boolean({ error: (issue) => `expected true or false, ${found(issue)}` }),
+            ALARM_DEFAULTS.enabled,
+          ),
+          errors5xxPerMinute: z._default(
+            int('a count of 5xx responses per minute', 0, 1_000_000),
+            ALARM_DEFAULTS.errors5xxPerMinute,
+          ),
+          p99Milliseconds: z._default(int('milliseconds', 1, 60_000), ALARM_DEFAULTS.p99Milliseconds),
+          evaluationMinutes: z._default(int('minutes', 1, 15), ALARM_DEFAULTS.evaluationMinutes),
+        },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `expected only ${Object.keys(ALARM_DEFAULTS).join(', ')}, found ${issue.keys.join(', ')}`
+              : `expected a mapping of alarm settings, ${found(issue)}`,
+        },
+      ),
+      { ...ALARM_DEFAULTS },
+    ),
   })
   .check((ctx) => {
     const service = ctx.value;

@@ -109,6 +109,10 @@ export function serviceStackParameters(config: DeployConfig, service: string): R
     ContainerPort: String(entry.port),
     HealthCheckPath: entry.healthCheckPath,
     TaskPolicyExport: entry.taskPolicy ?? '',
+    DeploymentAlarms: String(entry.alarms.enabled),
+    AlarmErrors5xxPerMinute: String(entry.alarms.errors5xxPerMinute),
+    AlarmP99Milliseconds: String(entry.alarms.p99Milliseconds),
+    AlarmEvaluationMinutes: String(entry.alarms.evaluationMinutes),
   };
 }
 
@@ -209,9 +213,32 @@ export function composeServiceDefinition(options: {
   return definition;
 }
 
+// The outputs of cloudformation/service.yml's deployment alarms (condition HasAlarms).
+const STACK_ALARM_OUTPUTS = ['Errors5xxAlarmName', 'ResponseTimeAlarmName'];
+const STACK_ALARM = new RegExp(`^\\$\\{stack:service:(${STACK_ALARM_OUTPUTS.join('|')})\\}$`);
+
+/**
+ * Fits deploymentConfiguration.alarms of a service file to its stack: a stack that makes no alarms
+ * (an internal service, or `alarms.enabled: false`) has no alarm outputs, so their placeholders
+ * leave alarmNames, and the whole block goes when no name is left. Names of alarms the file brings
+ * itself stay.
+ */
+export function fitDeploymentAlarms(options: { definition: Json; entry: ServiceConfig }): Json {
+  const definition = structuredClone(options.definition);
+  const { entry } = options;
+  const configuration = isObject(definition.deploymentConfiguration) ? definition.deploymentConfiguration : undefined;
+  const alarms = isObject(configuration?.alarms) ? configuration.alarms : undefined;
+  if (!configuration || !alarms || (entry.access === 'public' && entry.alarms.enabled)) return definition;
+  const names = Array.isArray(alarms.alarmNames) ? alarms.alarmNames : [];
+  const kept = names.filter((name) => !(typeof name === 'string' && STACK_ALARM.test(name)));
+  if (kept.length > 0) configuration.alarms = { ...alarms, alarmNames: kept };
+  else delete configuration.alarms;
+  return definition;
+}
+
 /**
  * Every service's deploy/service.yml with the configured desiredCount and container port, fitted
- * to its strategy.
+ * to its strategy and to whether its stack makes deployment alarms.
  * @throws Error when a public service has no load balancer in its file, or an internal one has.
  */
 export function serviceDefinitions(config: DeployConfig, strategyOverride?: Strategy): Record<string, Json> {
@@ -227,7 +254,8 @@ export function serviceDefinitions(config: DeployConfig, strategyOverride?: Stra
       }
       for (const lb of loadBalancers) if (isObject(lb)) lb.containerPort = entry.port;
       const strategy = strategyOverride ?? entry.strategy;
-      return [service, composeServiceDefinition({ definition, strategy, strategies: config.strategies })];
+      const fitted = fitDeploymentAlarms({ definition, entry });
+      return [service, composeServiceDefinition({ definition: fitted, strategy, strategies: config.strategies })];
     }),
   );
 }

@@ -168,6 +168,17 @@ function serviceDefinition(input: ServiceTemplateInput): string {
 healthCheckGracePeriodSeconds: 30
 `
       : '';
+  // A public service's stack makes the two deployment alarms (cloudformation/service.yml).
+  const alarms =
+    input.access === 'public'
+      ? `  alarms:
+    alarmNames:
+      - \${stack:service:Errors5xxAlarmName}
+      - \${stack:service:ResponseTimeAlarmName}
+    enable: true
+    rollback: true
+`
+      : '';
   return `# The ${input.name} service's ECS service (CreateService shape), created on the first deploy and
 # updated after. deploy/pipeline.ts sets desiredCount and the container port from deploy/config.yml
 # and fits the deployment to its strategy. Placeholders: \`network\`, \`platform\`, \`service\`.
@@ -195,7 +206,7 @@ ${loadBalancers}deploymentConfiguration:
   deploymentCircuitBreaker:
     enable: true
     rollback: true
-# Publishes http://${input.name}:${input.port} to the namespace for the other services.
+${alarms}# Publishes http://${input.name}:${input.port} to the namespace for the other services.
 serviceConnectConfiguration:
   enabled: true
   namespace: \${stack:platform:ServiceConnectNamespaceArn}

@@ -53,6 +53,9 @@ export async function rehearse(options: {
   notes.push(
     'The update pass re-runs the same commit: moto never moves a service deployment to a new task definition after UpdateService (DESIGN.md), so a new revision would look like a circuit-breaker rollback there.',
   );
+  notes.push(
+    "moto skips AWS::CloudWatch::Alarm and its ECS watches no deployment alarms: the services are created with deploymentConfiguration.alarms naming alarms moto does not hold, and a rollback on alarms is covered by ecs-deploy's scripted tests only.",
+  );
   // moto's services report this many running tasks: with it a deployment of desiredCount 1 completes.
   process.env.MOTO_ECS_SERVICE_RUNNING = '1';
   const moto = await startMoto();

@@ -79,7 +79,8 @@ function variables(env: SampleEnvironment): Record<string, string> {
     IndexName: 'GoodEvilIndex',
     NamespaceId: 'ns-ws4yk7bnfyzq3uao',
     ResourceId: '0123456789abcdef0123456789abcdef',
-    AlarmName: `TargetTracking-service/${env.name}-cluster/monolith-AlarmHigh-2a2b8a1c`,
+    // A deployment alarm of a service stack (cloudformation/service.yml names them so).
+    AlarmName: `${env.name}-monolith-target-5xx`,
     KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
     // ecs-deploy's default names for a CODE_DEPLOY service (the ECS console's).
     ApplicationName: `AppECS-${env.name}-cluster-monolith`,
@@ -134,6 +135,15 @@ const environmentResourceTypes: Record<string, Record<string, string>> = {
   'codedeploy:deploymentconfig': {},
 };
 
+/**
+ * Further kinds of resource of one type the environment holds, each checked like the first: an
+ * action on that type must be allowed on all of them. Target tracking policies create alarms of
+ * their own, named by Application Auto Scaling, beside the service stacks' deployment alarms.
+ */
+const moreSamplesOfType: Record<string, Array<Record<string, string>>> = {
+  'cloudwatch:alarm': [{ AlarmName: 'TargetTracking-service/${ClusterName}/monolith-AlarmHigh-2a2b8a1c' }],
+};
+
 /** One resource an action would be authorised on: its ARN and its iam-data resource type. */
 export interface SampleResource {
   arn: string;
@@ -181,9 +191,12 @@ export async function actionFacts(action: string, env: SampleEnvironment): Promi
       continue;
     }
     const format = (await iamResourceTypeDetails(service, resourceType.name)).arn;
-    const withOverrides = format.replace(/\$\{(\w+)\}/g, (whole, variable: string) => overrides[variable] ?? whole);
-    const arn = fillArn(withOverrides, variables(env), key);
-    resources.push({ arn, type: key, conditionKeys: resourceType.conditionKeys });
+    for (const variant of [overrides, ...(moreSamplesOfType[key] ?? [])]) {
+      const withOverrides = format.replace(/\$\{(\w+)\}/g, (whole, variable: string) => variant[variable] ?? whole);
+      // A variant's own value may name other variables (the cluster of a target tracking alarm).
+      const arn = fillArn(fillArn(withOverrides, variables(env), key), variables(env), key);
+      resources.push({ arn, type: key, conditionKeys: resourceType.conditionKeys });
+    }
   }
   return {
     exists: true,

@@ -216,6 +216,13 @@ describe('network.yml, platform.yml and a service.yml per service deployed into 
     expect(services.internal?.ServiceConnectUrl).toBe('http://worker:9090');
   });
 
+  it("should output each public service's alarm names with the environment prefix (moto itself holds no alarm)", () => {
+    for (const [service] of [firstPublic, secondPublic]) {
+      expect(services[service]?.Errors5xxAlarmName, service).toBe(`${environmentName}-${service}-target-5xx`);
+      expect(services[service]?.ResponseTimeAlarmName, service).toBe(`${environmentName}-${service}-target-p99`);
+    }
+  });
+
   it('should create the table with both GSIs', async () => {
     const dynamodb = new DynamoDBClient(clientConfig());
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: platform.TableName }));

@@ -16,12 +16,19 @@ export interface SdkCall {
 
 const requireFromActions = createRequire(`${repoRoot}actions/package.json`);
 
+/**
+ * Signing names that are not the service's IAM prefix (SigV4 signs CloudWatch requests as
+ * "monitoring", but IAM names its actions cloudwatch:*). A client whose signing name is not an IAM
+ * prefix either fails in iam-data, so a missing entry here cannot pass unnoticed.
+ */
+const iamPrefixOfSigningName: Record<string, string> = { monitoring: 'cloudwatch' };
+
 /** The IAM service prefix of an SDK client: the signing name its auth scheme provider names. */
 function servicePrefix(client: string): string {
   const provider = clientFile(client, 'dist-es/auth/httpAuthSchemeProvider.js');
   const name = /name:\s*"([a-z0-9-]+)"/.exec(provider)?.[1];
   if (name === undefined) throw new Error(`${client}: no signing name found in its httpAuthSchemeProvider.`);
-  return name;
+  return iamPrefixOfSigningName[name] ?? name;
 }
 
 function clientFile(client: string, file: string): string {

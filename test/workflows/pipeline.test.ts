@@ -8,9 +8,11 @@ import {
   composeServiceDefinition,
   composeTaskDefinition,
   type DeployConfig,
+  fitDeploymentAlarms,
   loadDeployConfig,
   parameterLines,
   planChanges,
+  type ServiceConfig,
   scalingStackParameters,
   serviceDefinitions,
   serviceStackParameters,
@@ -119,7 +121,27 @@ describe('deploy/config.yml', () => {
       minCount: 1,
       maxCount: 4,
       strategy: 'ROLLING',
+      alarms: { enabled: true, errors5xxPerMinute: 5, p99Milliseconds: 1000, evaluationMinutes: 2 },
     });
+  });
+
+  it('should keep the alarm defaults a service leaves out and refuse an unknown or out-of-range alarm key', () => {
+    const partial = writeConfig(validConfig('  api: { paths: ["/a"], priority: 5, alarms: { p99Milliseconds: 300 } }'));
+    expect(loadDeployConfig(partial).services.api?.alarms).toEqual({
+      enabled: true,
+      errors5xxPerMinute: 5,
+      p99Milliseconds: 300,
+      evaluationMinutes: 2,
+    });
+    const wrong = writeConfig(
+      validConfig('  api: { paths: ["/a"], priority: 5, alarms: { p99Ms: 300, evaluationMinutes: 0 } }'),
+    );
+    expect(() => loadDeployConfig(wrong)).toThrow(
+      'services.api.alarms: expected only enabled, errors5xxPerMinute, p99Milliseconds, evaluationMinutes, found p99Ms',
+    );
+    expect(() => loadDeployConfig(wrong)).toThrow(
+      'services.api.alarms.evaluationMinutes: expected minutes of at least 1, found 0',
+    );
   });
 });
 
@@ -134,6 +156,10 @@ describe('stack parameters and task definitions from the config', () => {
       ContainerPort: '8080',
       HealthCheckPath: '/health',
       TaskPolicyExport: '',
+      DeploymentAlarms: 'true',
+      AlarmErrors5xxPerMinute: String(config.services.like?.alarms.errors5xxPerMinute),
+      AlarmP99Milliseconds: String(config.services.like?.alarms.p99Milliseconds),
+      AlarmEvaluationMinutes: String(config.services.like?.alarms.evaluationMinutes),
     });
     expect(serviceStackParameters(config, 'monolith').TaskPolicyExport).toBe('TablesPolicyArn');
     expect(parameterLines(scalingStackParameters(config, 'like'))).toBe(
@@ -219,6 +245,11 @@ describe('composeServiceDefinition', () => {
       minimumHealthyPercent: 100,
       maximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      alarms: {
+        alarmNames: [serviceOutput('Errors5xxAlarmName'), serviceOutput('ResponseTimeAlarmName')],
+        enable: true,
+        rollback: true,
+      },
     });
   });
 
@@ -252,6 +283,48 @@ describe('composeServiceDefinition', () => {
     expect(base.serviceConnectConfiguration).toMatchObject({
       services: [{ portName: 'http', discoveryName: serviceOutput('DiscoveryName') }],
     });
+  });
+});
+
+describe('deployment alarms of the service files', () => {
+  const stackAlarms = [serviceOutput('Errors5xxAlarmName'), serviceOutput('ResponseTimeAlarmName')];
+  const withAlarms = (alarmNames: string[]) => ({
+    deploymentConfiguration: { strategy: 'ROLLING', alarms: { alarmNames, enable: true, rollback: true } },
+  });
+  const entry = (overrides: Partial<ServiceConfig>): ServiceConfig => {
+    const like = config.services.like;
+    if (!like) throw new Error('expected the like service in deploy/config.yml');
+    return { ...like, ...overrides };
+  };
+
+  it("should have every public service's file name its stack's two alarms, with rollback, for every strategy", () => {
+    for (const strategy of ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const) {
+      for (const [name, definition] of Object.entries(serviceDefinitions(config, strategy))) {
+        if (config.services[name]?.access !== 'public') continue;
+        expect(definition.deploymentConfiguration, `${name} ${strategy}`).toMatchObject({
+          alarms: { alarmNames: stackAlarms, enable: true, rollback: true },
+        });
+      }
+    }
+  });
+
+  it('should drop the stack alarms when the config turns them off, keeping alarms the file brings itself', () => {
+    const off = entry({ alarms: { ...entry({}).alarms, enabled: false } });
+    expect(fitDeploymentAlarms({ definition: withAlarms(stackAlarms), entry: off }).deploymentConfiguration).toEqual({
+      strategy: 'ROLLING',
+    });
+    const own = fitDeploymentAlarms({ definition: withAlarms([...stackAlarms, 'queue-depth']), entry: off });
+    expect(own.deploymentConfiguration).toEqual(withAlarms(['queue-depth']).deploymentConfiguration);
+  });
+
+  it('should drop the stack alarms of an internal service (its stack makes none) and keep them when on', () => {
+    const internal = entry({ access: 'internal', paths: undefined, priority: undefined });
+    expect(fitDeploymentAlarms({ definition: withAlarms(stackAlarms), entry: internal })).toEqual({
+      deploymentConfiguration: { strategy: 'ROLLING' },
+    });
+    expect(fitDeploymentAlarms({ definition: withAlarms(stackAlarms), entry: entry({}) })).toEqual(
+      withAlarms(stackAlarms),
+    );
   });
 });
 

@@ -41,6 +41,7 @@ describe('npm run rehearse', { timeout: 100_000 }, () => {
   it('should say where it had to differ from the workflow because of moto', async () => {
     const { out } = await rehearsal();
     expect(out).toContain('The update pass re-runs the same commit');
+    expect(out).toContain('moto skips AWS::CloudWatch::Alarm');
     expect(out).toContain('cleanup › removed monolith: stacks mysfits-scaling-monolith, mysfits-service-monolith');
     const lastCleanup = out.slice(out.lastIndexOf('cleanup again (must be a no-op) (cleanup, exit 0)'));
     expect(lastCleanup).toContain('Nothing to delete: the environment is already clean.');

@@ -5,6 +5,7 @@ import { cancellationSignal } from '../../shared/src/cancel.js';
 import { errorMessage, runAction } from '../../shared/src/errors.js';
 import type { JsonObject } from '../../shared/src/json.js';
 import { startDeadline } from '../../shared/src/wait.js';
+import { alarmFindingsOf } from './alarms.js';
 import { deployWithCodeDeploy } from './codedeploy.js';
 import { type DeployContext, Timeline } from './context.js';
 import { readDeployInputs } from './inputs.js';
@@ -144,6 +145,7 @@ async function deploy(signal: AbortSignal): Promise<void> {
     }
   } catch (err) {
     report.status = statusOf(err);
+    report.alarms = alarmFindingsOf(err);
     if (err instanceof RunTaskFailure)
       Object.assign(report, { taskArn: err.result.taskArn, exitCode: err.result.exitCode });
     const rolledBack =

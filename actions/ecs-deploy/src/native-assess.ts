@@ -62,7 +62,11 @@ export function hookText(hook: DeploymentLifecycleHookDetail): string {
 /** Everything ECS says about why a service deployment failed: reason, rollback, hooks, circuit breaker, alarms. */
 export function failureReason(deployment: ServiceDeployment): string {
   const parts = [deployment.statusReason ?? 'no status reason given'];
-  if (deployment.rollback?.reason) parts.push(`rollback: ${deployment.rollback.reason}`);
+  const rollback = deployment.rollback;
+  if (rollback?.reason) {
+    const to = rollback.serviceRevisionArn ? ` (to service revision ${rollback.serviceRevisionArn})` : '';
+    parts.push(`rollback: ${rollback.reason}${to}`);
+  }
   for (const hook of deployment.lifecycleHookDetails ?? []) {
     if (hook.status === 'FAILED' || hook.status === 'TIMED_OUT') parts.push(hookText(hook));
   }

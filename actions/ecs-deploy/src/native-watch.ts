@@ -4,6 +4,7 @@ import {
   type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { waitUntil } from '../../shared/src/wait.js';
+import { type AlarmFindings, alarmLines, alarmSentence, readTriggeredAlarms, triggeredAlarmNames } from './alarms.js';
 import type { DeployContext } from './context.js';
 import { assessNative, hookText, trafficText } from './native-assess.js';
 import type { ApplyResult } from './service-apply.js';
@@ -21,6 +22,8 @@ export class NativeFailure extends Error {
   constructor(
     message: string,
     readonly status: string,
+    /** The deployment alarms that failed it, when they did. */
+    readonly alarmFindings?: AlarmFindings,
   ) {
     super(message);
   }
@@ -121,6 +124,11 @@ export async function watchNative(options: {
       noteChange('stage', deployment.lifecycleStage ? `lifecycle stage ${deployment.lifecycleStage}` : undefined);
       noteChange('traffic', trafficText(deployment));
       for (const hook of deployment.lifecycleHookDetails ?? []) noteChange(`hook:${hook.hookId}`, hookText(hook));
+      const watching = deployment.alarms?.status;
+      noteChange(
+        'alarms',
+        watching ? `deployment alarms ${watching}: ${(deployment.alarms?.alarmNames ?? []).join(', ')}` : undefined,
+      );
       const assessment = assessNative(deployment, target);
       const failureCount = deployment.deploymentCircuitBreaker?.failureCount ?? 0;
       if (failureCount > failures || assessment.state === 'failed') {
@@ -128,10 +136,17 @@ export async function watchNative(options: {
         await stopped.report();
       }
       if (assessment.state === 'failed') {
+        const triggered = triggeredAlarmNames(deployment);
+        const findings = triggered ? await readTriggeredAlarms(context, triggered) : undefined;
+        for (const line of findings ? alarmLines(findings) : []) context.timeline.note(`Deployment alarms: ${line}`);
+        const advice = findings
+          ? alarmSentence(findings)
+          : ' Look at the service events, lifecycle hook logs and stopped tasks, fix, and deploy again.';
         throw new NativeFailure(
           `service deployment ${arn} ended ${assessment.status}: ${assessment.reason}.${stopped.sentence()} ` +
-            'ECS keeps (or restores) the previous revision. Look at the service events, lifecycle hook logs and stopped tasks, fix, and deploy again.',
+            `ECS keeps (or restores) the previous revision.${advice}`,
           assessment.status,
+          findings,
         );
       }
       if (assessment.state === 'done') {

@@ -1,5 +1,13 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { type Deadline, waitUntil } from '../../shared/src/wait.js';
+import {
+  type AlarmFindings,
+  alarmLines,
+  alarmSentence,
+  alarmsRollBack,
+  blamesAlarms,
+  findAlarmFailure,
+} from './alarms.js';
 import type { DeployContext } from './context.js';
 import type { WaitUntil } from './inputs.js';
 import { describeService } from './service-apply.js';
@@ -93,11 +101,13 @@ export function assessRolling(service: Service, target: RollingTarget): RollingA
     };
   }
   if (ours?.rolloutState === 'FAILED') {
-    if (breakerRollsBack(service) && previous && previous !== target.taskDefinitionArn) {
+    // The method that failed the deployment decides: its deployment alarms, or the circuit breaker.
+    const rollsBack = blamesAlarms(ours.rolloutStateReason) ? alarmsRollBack(service) : breakerRollsBack(service);
+    if (rollsBack && previous && previous !== target.taskDefinitionArn) {
       return {
         state: 'rolling-back',
         deployment: ours,
-        progress: `${failedText(ours)}; waiting for the circuit breaker's rollback to ${previous}`,
+        progress: `${failedText(ours)}; waiting for ECS's rollback to ${previous}`,
       };
     }
     return { state: 'failed', status: 'FAILED', deployment: ours, reason: failedText(ours) };
@@ -127,6 +137,8 @@ export class RollingFailure extends Error {
   constructor(
     message: string,
     readonly status: RollingFailureStatus,
+    /** The deployment alarms that failed it, when they did. */
+    readonly alarmFindings?: AlarmFindings,
   ) {
     super(message);
   }
@@ -162,6 +174,8 @@ export async function watchRolling(options: {
   });
   let lastFailedTasks = 0;
   let ecsRollingBack = false;
+  let alarmFindings: AlarmFindings | undefined;
+  let alarmsRead = false;
   return waitUntil<RollingResult>({
     description: `service ${name} to be ${target.waitUntil} on ${target.taskDefinitionArn.split('/').pop()}`,
     intervalMs: context.inputs['poll-interval'],
@@ -179,16 +193,30 @@ export async function watchRolling(options: {
         lastFailedTasks = failedTasks;
         await stopped.report(assessment.deployment?.id ?? target.deploymentId);
       }
+      const failing =
+        assessment.state === 'rolling-back' || (assessment.state === 'failed' && assessment.status !== 'REPLACED');
+      if (failing && !alarmsRead) {
+        alarmsRead = true;
+        alarmFindings = await findAlarmFailure(context, {
+          service,
+          reason: assessment.deployment?.rolloutStateReason,
+        });
+        for (const line of alarmFindings ? alarmLines(alarmFindings) : [])
+          context.timeline.note(`Deployment alarms: ${line}`);
+      }
       if (firstRollbackLook) {
         ecsRollingBack = true;
         options.onEcsRollback?.();
-        context.timeline.note(`Circuit breaker: ${assessment.progress}`);
+        context.timeline.note(`${alarmFindings ? 'Deployment alarms' : 'Circuit breaker'}: ${assessment.progress}`);
       }
       if (assessment.state === 'failed') {
+        const advice = alarmFindings
+          ? alarmSentence(alarmFindings)
+          : ' Look at the stopped tasks and the container logs (health check, crash on start, missing permission or secret), fix, and deploy again.';
         throw new RollingFailure(
-          `${assessment.reason}.${stopped.sentence()} ` +
-            'Look at the stopped tasks and the container logs (health check, crash on start, missing permission or secret), fix, and deploy again.',
+          `${assessment.reason}.${stopped.sentence()}${advice}`,
           assessment.status,
+          alarmFindings,
         );
       }
       if (assessment.state === 'done') {

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ecsServiceUrl, ecsTaskDefinitionUrl, ecsTaskUrl } from '../../shared/src/console-links.js';
 import { formatDuration } from '../../shared/src/parse.js';
 import { addSummaryLink, addSummaryTable, writeSummary } from '../../shared/src/summary.js';
+import { type AlarmFindings, alarmConsoleUrl } from './alarms.js';
 import { codeDeployDeploymentUrl } from './codedeploy.js';
 import type { DeployContext } from './context.js';
 import type { PruneResult } from './prune.js';
@@ -21,6 +22,8 @@ export interface DeployReport {
   error?: string;
   /** Set when old task definitions were pruned (or a dry run listed them) after the deploy. */
   prune?: PruneResult;
+  /** Set when deployment alarms failed the deployment. */
+  alarms?: AlarmFindings;
 }
 
 /** Writes the job summary: facts table, console links, and the timeline (time, event). */
@@ -71,6 +74,21 @@ export async function writeDeploySummary(context: DeployContext, report: DeployR
       `Task definition ${family.join(':')}`,
       ecsTaskDefinitionUrl({ region, family: family[0], revision: Number.isNaN(revision) ? undefined : revision }),
     );
+  }
+  if (report.alarms) {
+    addSummaryTable({
+      heading: 'Deployment alarms that went off',
+      columns: ['Alarm', 'State', 'Since (UTC)', 'Reason'],
+      rows: report.alarms.alarms.map((alarm) => [
+        alarm.name,
+        alarm.state ?? '(not read)',
+        alarm.since?.toISOString().replace('T', ' ').slice(0, 19) ?? '-',
+        alarm.reason ?? report.alarms?.problem ?? '-',
+      ]),
+    });
+    for (const alarm of report.alarms.alarms) {
+      addSummaryLink(`Alarm ${alarm.name} in the CloudWatch console`, alarmConsoleUrl({ region, name: alarm.name }));
+    }
   }
   if (report.prune) addPruneSummary(report.prune);
   addSummaryTable({
