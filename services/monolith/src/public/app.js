@@ -1,5 +1,8 @@
 // The agency's page: a list with filters and a profile with Like and Adopt, all against the JSON API
-// on the same origin. Routes live in the hash (#/mysfits/<id>) so a reload keeps the view.
+// (on this origin, or on the one index.html names: see api.js). Routes live in the hash
+// (#/mysfits/<id>) so a reload keeps the view.
+
+import { apiClient, newIdempotencyKey, readApiBase } from './api.js';
 
 const listView = document.getElementById('list-view');
 const profileView = document.getElementById('profile-view');
@@ -28,45 +31,32 @@ let current = null;
 /** Increases with every list request so a slow, older answer never overwrites a newer one. */
 let listGeneration = 0;
 
-/** An API failure, with the status (0 when the server could not be reached) and a sentence for people. */
-class ApiProblem extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function api(path, init = {}) {
-  let response;
-  try {
-    response = await fetch(path, { ...init, headers: { accept: 'application/json' } });
-  } catch {
-    throw new ApiProblem(0, 'network', 'The agency could not be reached. Check your connection and try again.');
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page, say); the status below still tells the person something.
-  }
-  if (!response.ok) {
-    const text = body?.error?.message ?? `The agency answered with an unexpected error (HTTP ${response.status}).`;
-    throw new ApiProblem(response.status, body?.error?.code ?? 'http_error', text);
-  }
-  if (body === null)
-    throw new ApiProblem(response.status, 'bad_response', 'The agency sent an answer this page cannot read.');
-  return body;
-}
+const apiBase = readApiBase(document, location);
+const agency = apiClient(apiBase.origin ?? '');
+const api = agency.call;
+/** A set-up mistake (the meta tag, a Content-Security-Policy): it outranks every other message. */
+let setupProblem = apiBase.problem ?? null;
+/**
+ * The Idempotency-Key of a like whose outcome is unknown (no answer, or a 5xx), per mysfit: the next
+ * click sends it again, so a like that did count is not counted twice.
+ */
+const unsettledLikes = new Map();
 
 function showMessage(text, kind = 'info') {
-  message.textContent = text;
-  message.dataset.kind = kind;
+  message.textContent = setupProblem ?? text;
+  message.dataset.kind = setupProblem ? 'error' : kind;
 }
 
 function clearMessage() {
+  if (setupProblem) return showMessage(setupProblem);
   message.textContent = '';
   delete message.dataset.kind;
+}
+
+function showSetupProblem() {
+  showMessage(setupProblem);
+  listCount.textContent = 'The mysfits could not be loaded.';
+  for (const control of filters.elements) control.disabled = true;
 }
 
 function likesText(likes) {
@@ -84,7 +74,7 @@ function card(mysfit) {
   const item = element('li', { class: 'card', 'data-mysfit-id': mysfit.mysfitId });
   const image = element('img', {
     class: 'card-image',
-    src: mysfit.thumbImageUri,
+    src: agency.resolve(mysfit.thumbImageUri),
     alt: `${mysfit.name}, a ${mysfit.species}`,
     width: '160',
     height: '160',
@@ -131,7 +121,7 @@ async function loadList() {
 function renderProfile(mysfit) {
   current = mysfit;
   document.title = `${mysfit.name} · Mythical Mysfits`;
-  profile.image.src = mysfit.profileImageUri;
+  profile.image.src = agency.resolve(mysfit.profileImageUri);
   profile.image.alt = `${mysfit.name}, a ${mysfit.species}`;
   profile.name.textContent = mysfit.name;
   profile.species.textContent = mysfit.species;
@@ -192,6 +182,10 @@ function showList() {
 }
 
 function route() {
+  if (setupProblem) {
+    showSetupProblem();
+    return Promise.resolve();
+  }
   clearMessage();
   const match = /^#\/mysfits\/([^/]+)$/.exec(location.hash);
   if (match) return showProfile(decodeURIComponent(match[1]));
@@ -202,12 +196,19 @@ likeButton.addEventListener('click', async () => {
   const mysfit = current;
   if (!mysfit) return;
   likeButton.disabled = true;
+  const key = unsettledLikes.get(mysfit.mysfitId) ?? newIdempotencyKey();
+  unsettledLikes.set(mysfit.mysfitId, key);
   try {
-    const { likes } = await api(`/mysfits/${encodeURIComponent(mysfit.mysfitId)}/like`, { method: 'POST' });
+    const { likes } = await api(`/mysfits/${encodeURIComponent(mysfit.mysfitId)}/like`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key },
+    });
+    unsettledLikes.delete(mysfit.mysfitId);
     if (current !== mysfit) return;
     renderLikes(likes);
     showMessage(`You liked ${mysfit.name}. ${mysfit.name} now has ${likesText(likes)}.`, 'success');
   } catch (error) {
+    if (error.status !== 0 && error.status < 500) unsettledLikes.delete(mysfit.mysfitId);
     showMessage(
       error.status === 503
         ? `Likes are taking a short break. Please try ${mysfit.name} again in a moment.`
@@ -250,6 +251,19 @@ lawChaos.addEventListener('change', () => {
 // A reset changes the selects after this event; load once the form holds the reset values.
 filters.addEventListener('reset', () => setTimeout(loadList, 0));
 filters.addEventListener('submit', (event) => event.preventDefault());
+
+// A host's Content-Security-Policy that leaves out the API's origin blocks every call and image;
+// without this the page would only say the agency could not be reached.
+document.addEventListener('securitypolicyviolation', (event) => {
+  const apiOrigin = apiBase.origin || location.origin;
+  const directive = event.effectiveDirective;
+  const blocked = URL.canParse(event.blockedURI) ? new URL(event.blockedURI).origin : event.blockedURI;
+  if (!['connect-src', 'img-src'].includes(directive) || blocked !== apiOrigin) return;
+  setupProblem =
+    `This page’s Content-Security-Policy blocks the agency at ${apiOrigin} (${directive}). ` +
+    `Add ${apiOrigin} to connect-src and img-src in the policy this page is served with.`;
+  showSetupProblem();
+});
 
 window.addEventListener('hashchange', () => {
   void route().then(() => {
