@@ -1,6 +1,7 @@
-// deploy/config.yml, read and validated: the one list of environments and services. The build,
+// deploy/config.yml, read and validated: the environments and the one list of services. The build,
 // CI's image builds, the deploy workflow's matrices, the local stack's edge router, the cost
-// estimate and the rehearsal all read it through loadDeployConfig.
+// estimate and the rehearsal all read it through loadDeployConfig; what one environment deploys
+// comes from environmentConfig.
 //
 // Runs under plain `node` (Node 24 strips the types) in the workflow, so it imports only `yaml`,
 // `zod/mini` (the schema library the actions use) and Node built-ins, and uses erasable TypeScript.
@@ -9,9 +10,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
+import {
+  architectureSchema,
+  capacitySchema,
+  countSchema,
+  cpuSchema,
+  found,
+  int,
+  memorySchema,
+  SIZING_KEYS,
+  type Sizing,
+  type SizingOverride,
+  sizingOverrideSchema,
+  sizingProblems,
+  strategySchema,
+} from './config-fields.ts';
 
-export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export type { Capacity, CapacityItem, CapacityProvider, CpuArchitecture, Strategy } from './config-fields.ts';
+export { CAPACITY_PROVIDERS, CPU_ARCHITECTURES, capacityProviderStrategy, STRATEGIES } from './config-fields.ts';
 
 /** Deployment alarms of a public service when deploy/config.yml gives none (README: "Rollback on alarms"). */
 export const ALARM_DEFAULTS = {
@@ -24,26 +40,6 @@ export const ALARM_DEFAULTS = {
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const configPath = join(repoRoot, 'deploy', 'config.yml');
 
-// Fargate's task sizes: CPU units → the memory (MiB) each allows.
-const FARGATE_MEMORY: Record<number, { min: number; max: number; step: number }> = {
-  256: { min: 512, max: 2048, step: 512 },
-  512: { min: 1024, max: 4096, step: 1024 },
-  1024: { min: 2048, max: 8192, step: 1024 },
-  2048: { min: 4096, max: 16384, step: 1024 },
-  4096: { min: 8192, max: 30720, step: 1024 },
-  8192: { min: 16384, max: 61440, step: 4096 },
-  16384: { min: 32768, max: 122880, step: 8192 },
-};
-
-const found = (issue: { input?: unknown }) => `found ${JSON.stringify(issue.input) ?? 'nothing'}`;
-const int = (what: string, min: number, max: number) =>
-  z
-    .int({ error: (issue) => `expected ${what}, a whole number, ${found(issue)}` })
-    .check(
-      z.gte(min, { error: (issue) => `expected ${what} of at least ${min}, ${found(issue)}` }),
-      z.lte(max, { error: (issue) => `expected ${what} of at most ${max}, ${found(issue)}` }),
-    );
-
 /**
  * A service name is its folder under services/, its ECS service, its ECR repository
  * `<env>/<name>`, its stacks `<env>-service-<name>`/`<env>-scaling-<name>` and its task-definition
@@ -51,6 +47,8 @@ const int = (what: string, min: number, max: number) =>
  * longer environment's (`dev-x` vs `dev-2-x`) by the lack of a further hyphen.
  */
 export const SERVICE_NAME = /^[a-z][a-z0-9]{1,23}$/;
+/** An environment name prefixes its stacks, cluster and roles, and names its GitHub environment (bootstrap.yml's pattern). */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,23}$/;
 
 const serviceSchema = z
   .object({
@@ -81,23 +79,16 @@ const serviceSchema = z
       z.string().check(z.regex(/^\/\S*$/, { error: (issue) => `expected a path starting with /, ${found(issue)}` })),
       '/health',
     ),
-    cpu: z._default(
-      z.number().check(
-        z.refine((cpu) => cpu in FARGATE_MEMORY, {
-          error: (issue) =>
-            `expected Fargate CPU units, one of ${Object.keys(FARGATE_MEMORY).join(', ')}, ${found(issue)}`,
-        }),
-      ),
-      256,
-    ),
-    memory: z._default(int('memory in MiB', 512, 122_880), 512),
-    desiredCount: z._default(int('a task count', 0, 1000), 1),
-    minCount: z._default(int('a task count', 0, 1000), 1),
+    // The sizing keys: every environment's starting point, which its `defaults` and
+    // `services.<name>` override.
+    cpu: z._default(cpuSchema, 256),
+    memory: z._default(memorySchema, 512),
+    desiredCount: z._default(countSchema, 1),
+    minCount: z._default(countSchema, 1),
     maxCount: z._default(int('a task count', 1, 1000), 4),
-    strategy: z._default(
-      z.enum(STRATEGIES, { error: (issue) => `expected one of ${STRATEGIES.join(', ')}, ${found(issue)}` }),
-      'ROLLING',
-    ),
+    capacity: z._default(capacitySchema, 'FARGATE'),
+    cpuArchitecture: z._default(architectureSchema, 'X86_64'),
+    strategy: z._default(strategySchema, 'ROLLING'),
     // A managed policy the platform stack exports (its output name), attached to the task role.
     taskPolicy: z.optional(
       z
@@ -145,37 +136,43 @@ const serviceSchema = z
       if (service.paths) problem('paths', 'expected no path patterns on an internal service (it has no listener rule)');
       if (service.priority !== undefined) problem('priority', 'expected no priority on an internal service');
     }
-    const memory = FARGATE_MEMORY[service.cpu];
-    if (memory && (service.memory < memory.min || service.memory > memory.max || service.memory % memory.step)) {
-      problem(
-        'memory',
-        `expected ${memory.min}-${memory.max} MiB in steps of ${memory.step} for cpu ${service.cpu} (Fargate), found ${service.memory}`,
-      );
-    }
-    if (service.minCount > service.desiredCount || service.desiredCount > service.maxCount) {
-      problem(
-        'desiredCount',
-        `expected minCount ≤ desiredCount ≤ maxCount, found ${service.minCount} ≤ ${service.desiredCount} ≤ ${service.maxCount}`,
-      );
-    }
+    for (const { key, message } of sizingProblems(service)) problem(key, message);
   });
+
+const environmentSchema = z.object({
+  region: z.string().check(
+    z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+      error: (issue) => `expected an AWS region name (letters, hyphens, a digit), ${found(issue)}`,
+    }),
+  ),
+  natGatewayCount: z.union([z.literal(0), z.literal(1), z.literal(2)], {
+    error: (issue) => `expected 0, 1 or 2, ${found(issue)}`,
+  }),
+  // Sizing keys for every service of this environment, over each service's own.
+  defaults: z._default(sizingOverrideSchema, {}),
+  // Sizing keys for one service in this environment, over everything else.
+  services: z._default(
+    z.record(z.string(), sizingOverrideSchema, {
+      error: (issue) => `expected a mapping of service names to their settings here, ${found(issue)}`,
+    }),
+    {},
+  ),
+});
 
 const configSchema = z
   .object({
-    environment: z.string().check(
-      z.regex(/^[a-z][a-z0-9-]{1,23}$/, {
+    environments: z
+      .record(z.string().check(z.regex(ENVIRONMENT_NAME)), environmentSchema, {
         error: (issue) =>
-          `expected 2-24 lower-case letters, digits and hyphens (as bootstrap.yml's EnvironmentName), ${found(issue)}`,
-      }),
-    ),
-    region: z.string().check(
-      z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-        error: (issue) => `expected an AWS region name (letters, hyphens, a digit), ${found(issue)}`,
-      }),
-    ),
-    natGatewayCount: z.union([z.literal(0), z.literal(1), z.literal(2)], {
-      error: (issue) => `expected 0, 1 or 2, ${found(issue)}`,
-    }),
+          issue.code === 'invalid_key'
+            ? "expected an environment name of 2-24 lower-case letters, digits and hyphens, starting with a letter (bootstrap.yml's EnvironmentName; it prefixes the stacks and names the GitHub environment)"
+            : `expected a mapping of environment names to their settings, ${found(issue)}`,
+      })
+      .check(
+        z.refine((environments) => Object.keys(environments).length > 0, {
+          error: 'expected at least one environment, found none',
+        }),
+      ),
     services: z
       .record(z.string().check(z.regex(SERVICE_NAME)), serviceSchema, {
         // The key's own error is wrapped in an invalid_key issue, whose message this one decides.
@@ -199,26 +196,87 @@ const configSchema = z
     }),
   })
   .check((ctx) => {
+    const issue = (path: PropertyKey[], input: unknown, message: string) =>
+      ctx.issues.push({ code: 'custom', input, path, message });
     const byPriority = new Map<number, string>();
     for (const [name, service] of Object.entries(ctx.value.services)) {
       if (service.priority === undefined) continue;
       const other = byPriority.get(service.priority);
       if (other) {
-        ctx.issues.push({
-          code: 'custom',
-          input: service.priority,
-          path: ['services', name, 'priority'],
-          message: `expected a priority no other service has, found ${service.priority}, which ${other} has too (the ALB needs one rule per priority)`,
-        });
+        issue(
+          ['services', name, 'priority'],
+          service.priority,
+          `expected a priority no other service has, found ${service.priority}, which ${other} has too (the ALB needs one rule per priority)`,
+        );
       }
       byPriority.set(service.priority, name);
     }
+    const names = Object.keys(ctx.value.environments);
+    for (const name of names) {
+      // Cleanup finds an environment's stacks by the prefix `<name>-`: no name may extend another.
+      const longer = names.find((other) => other.startsWith(`${name}-`));
+      if (longer) {
+        issue(
+          ['environments', longer],
+          longer,
+          `expected environment names that do not start with another one and a hyphen, found ${longer} beside ${name} (their stacks would share the prefix ${name}-): rename one`,
+        );
+      }
+    }
+    for (const [environment, settings] of Object.entries(ctx.value.environments)) {
+      for (const service of Object.keys(settings.services)) {
+        if (!ctx.value.services[service]) {
+          issue(
+            ['environments', environment, 'services', service],
+            service,
+            `expected one of the configured services (${Object.keys(ctx.value.services).join(', ')}), found ${service}: add it under services first`,
+          );
+        }
+      }
+      for (const [service, entry] of Object.entries(ctx.value.services)) {
+        const resolved = resolveSizing(entry, settings.defaults, settings.services[service]);
+        for (const { key, message } of sizingProblems(resolved)) {
+          if (sizingProblems(entry).some((own) => own.key === key)) continue; // reported under services already
+          issue(
+            ['environments', environment, 'services', service, key],
+            resolved[key],
+            `${message} (in ${environment})`,
+          );
+        }
+      }
+    }
   });
 
-/** deploy/config.yml, validated, defaults applied. */
-export type DeployConfig = z.output<typeof configSchema>;
-/** One service's entry of deploy/config.yml. */
-export type ServiceConfig = DeployConfig['services'][string];
+function resolveSizing<T extends Sizing>(entry: T, defaults: SizingOverride, own: SizingOverride = {}): T {
+  const resolved = { ...entry };
+  for (const layer of [defaults, own]) {
+    for (const key of SIZING_KEYS) if (layer[key] !== undefined) Object.assign(resolved, { [key]: layer[key] });
+  }
+  return resolved;
+}
+
+type ConfigDocument = z.output<typeof configSchema>;
+
+/**
+ * deploy/config.yml, validated, defaults applied. `environment`, `region` and `natGatewayCount`
+ * are the default environment's (the first listed): what a tool uses that acts on one environment
+ * and is not told which (`npm run rehearse`, prune without `--environment`).
+ */
+export type DeployConfig = ConfigDocument & { environment: string; region: string; natGatewayCount: 0 | 1 | 2 };
+/** One service's entry of deploy/config.yml (in an EnvironmentConfig: with that environment's overrides). */
+export type ServiceConfig = ConfigDocument['services'][string];
+/** One environment's settings as written under `environments`. */
+export type EnvironmentSettings = ConfigDocument['environments'][string];
+
+/** What one environment deploys: its region and NAT count, every service at that environment's size. */
+export interface EnvironmentConfig {
+  /** Prefixes its stacks, cluster, repositories and task-definition families; names its GitHub environment. */
+  environment: string;
+  region: string;
+  natGatewayCount: 0 | 1 | 2;
+  services: Record<string, ServiceConfig>;
+  strategies: DeployConfig['strategies'];
+}
 
 /**
  * Validates a parsed config document.
@@ -226,7 +284,10 @@ export type ServiceConfig = DeployConfig['services'][string];
  */
 export function parseDeployConfig(document: unknown, where = 'deploy/config.yml'): DeployConfig {
   const result = z.safeParse(configSchema, document);
-  if (result.success) return result.data;
+  if (result.success) {
+    const [environment, settings] = Object.entries(result.data.environments)[0] as [string, EnvironmentSettings];
+    return { ...result.data, environment, region: settings.region, natGatewayCount: settings.natGatewayCount };
+  }
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.map(String).join('.') || '(top level)';
     const missing = issue.code === 'invalid_type' && valueAt(document, issue.path) === undefined;
@@ -253,8 +314,40 @@ export function loadDeployConfig(path: string = configPath): DeployConfig {
   return parseDeployConfig(parse(readFileSync(path, 'utf8')), where);
 }
 
+/** The environment names in config order; the first is the default. */
+export function environmentNames(config: DeployConfig): string[] {
+  return Object.keys(config.environments);
+}
+
+/**
+ * What one environment deploys: each service's entry with the environment's `defaults`, then its
+ * `services.<name>`, laid over it. Without a name, the default (first) environment.
+ * @throws Error naming the environments there are, when `name` is not one of them.
+ */
+export function environmentConfig(config: DeployConfig, name: string = config.environment): EnvironmentConfig {
+  const settings = config.environments[name];
+  if (!settings) {
+    throw new Error(
+      `expected one of the environments of deploy/config.yml (${environmentNames(config).join(', ')}), found '${name}': pick one of those or add it under environments`,
+    );
+  }
+  const services = Object.fromEntries(
+    Object.entries(config.services).map(([service, entry]) => [
+      service,
+      resolveSizing(entry, settings.defaults, settings.services[service]),
+    ]),
+  );
+  return {
+    environment: name,
+    region: settings.region,
+    natGatewayCount: settings.natGatewayCount,
+    services,
+    strategies: config.strategies,
+  };
+}
+
 /** The service names in config order. */
-export function serviceNames(config: DeployConfig): string[] {
+export function serviceNames(config: Pick<DeployConfig, 'services'>): string[] {
   return Object.keys(config.services);
 }
 

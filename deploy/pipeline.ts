@@ -1,7 +1,10 @@
 // The deploy pipeline's decisions, shared by .github/workflows/deploy.yml and `npm run rehearse`:
-// deciding what a push changed, and turning deploy/config.yml's entry of a service plus its
-// services/<name>/deploy/ files into what the jobs need: the parameters of its service and scaling
-// stacks, its task definition at the configured size, its CreateService input for its strategy.
+// deciding what a push changed, and turning deploy/config.yml's entry of a service in one
+// environment plus its services/<name>/deploy/ files into what the jobs need: the parameters of
+// its service and scaling stacks, its task definition at that environment's size and CPU
+// architecture, its CreateService input for that environment's strategy, task count and capacity.
+// Every function takes one environment (environmentConfig); given the whole config, it acts on the
+// default (first) environment.
 //
 // The workflow runs this file with plain `node deploy/pipeline.ts <command>` (Node 24 strips the
 // types), so it imports nothing but `yaml`, `zod/mini` (through config.ts) and Node built-ins and
@@ -11,10 +14,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { type DeployConfig, loadDeployConfig, repoRoot, type ServiceConfig, type Strategy } from './config.ts';
+import {
+  capacityProviderStrategy,
+  type DeployConfig,
+  type EnvironmentConfig,
+  environmentConfig,
+  environmentNames,
+  loadDeployConfig,
+  repoRoot,
+  type ServiceConfig,
+  type Strategy,
+} from './config.ts';
+// The command line lives in its own file; it calls back into this one only when run.
+import { runPipelineCli } from './pipeline-cli.ts';
 
-export type { DeployConfig, ServiceConfig, Strategy } from './config.ts';
-export { configPath, loadDeployConfig, repoRoot, STRATEGIES } from './config.ts';
+export type { DeployConfig, EnvironmentConfig, ServiceConfig, Strategy } from './config.ts';
+export { configPath, environmentConfig, environmentNames, loadDeployConfig, repoRoot, STRATEGIES } from './config.ts';
+
+/** The whole config (its default environment) or one environment. */
+export type ConfigOrEnvironment = DeployConfig | EnvironmentConfig;
+const inEnvironment = (config: ConfigOrEnvironment): EnvironmentConfig =>
+  'environments' in config ? environmentConfig(config) : config;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -52,7 +72,7 @@ const INFRA = ['cloudformation/network.yml', 'cloudformation/platform.yml', 'clo
  * deploy to compare with (first run, manual dispatch, or history that no longer has that commit):
  * everything is deployed, in order.
  */
-export function planChanges(options: { config: DeployConfig; changedFiles: string[] | undefined }): ChangePlan {
+export function planChanges(options: { config: ConfigOrEnvironment; changedFiles: string[] | undefined }): ChangePlan {
   const { config } = options;
   const all = Object.keys(config.services);
   const seeded = (services: string[]) => services.filter((service) => config.services[service]?.seed !== undefined);
@@ -87,7 +107,8 @@ export function planChanges(options: { config: DeployConfig; changedFiles: strin
   return { services, infra: infraFile !== undefined, scaling, seed: seeded(services), reasons };
 }
 
-function serviceEntry(config: DeployConfig, service: string): ServiceConfig {
+/** One service of one environment. @throws Error naming the configured services when it is not one. */
+export function serviceEntry(config: EnvironmentConfig, service: string): ServiceConfig {
   const entry = config.services[service];
   if (!entry) {
     throw new Error(
@@ -98,7 +119,8 @@ function serviceEntry(config: DeployConfig, service: string): ServiceConfig {
 }
 
 /** cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them. */
-export function serviceStackParameters(config: DeployConfig, service: string): Record<string, string> {
+export function serviceStackParameters(options: ConfigOrEnvironment, service: string): Record<string, string> {
+  const config = inEnvironment(options);
   const entry = serviceEntry(config, service);
   return {
     EnvironmentName: config.environment,
@@ -117,7 +139,8 @@ export function serviceStackParameters(config: DeployConfig, service: string): R
 }
 
 /** cloudformation/scaling.yml's parameters for one service (the target group is looked up live). */
-export function scalingStackParameters(config: DeployConfig, service: string): Record<string, string> {
+export function scalingStackParameters(options: ConfigOrEnvironment, service: string): Record<string, string> {
+  const config = inEnvironment(options);
   const entry = serviceEntry(config, service);
   return {
     EnvironmentName: config.environment,
@@ -125,6 +148,37 @@ export function scalingStackParameters(config: DeployConfig, service: string): R
     MinCapacity: String(entry.minCount),
     MaxCapacity: String(entry.maxCount),
   };
+}
+
+/** cloudformation/network.yml's parameters in one environment. */
+export function networkStackParameters(options: ConfigOrEnvironment): Record<string, string> {
+  const config = inEnvironment(options);
+  return { EnvironmentName: config.environment, NatGatewayCount: String(config.natGatewayCount) };
+}
+
+/** cloudformation/platform.yml's parameters in one environment (the rest keep their defaults). */
+export function platformStackParameters(options: ConfigOrEnvironment): Record<string, string> {
+  return { EnvironmentName: inEnvironment(options).environment };
+}
+
+export const DOCKER_PLATFORMS = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' } as const;
+
+/**
+ * Per service, the image platforms every environment together runs (`docker buildx --platform`):
+ * an image is built once and promoted by digest, so it carries each architecture any environment
+ * asks for.
+ */
+export function imagePlatforms(config: DeployConfig): Record<string, string[]> {
+  const environments = environmentNames(config).map((name) => environmentConfig(config, name));
+  return Object.fromEntries(
+    Object.keys(config.services).map((service) => {
+      const wanted = new Set(environments.map((env) => serviceEntry(env, service).cpuArchitecture));
+      const platforms = (['X86_64', 'ARM64'] as const)
+        .filter((arch) => wanted.has(arch))
+        .map((a) => DOCKER_PLATFORMS[a]);
+      return [service, platforms];
+    }),
+  );
 }
 
 /** `Key=Value` lines, the shape of cfn-deploy's `parameters` input. */
@@ -142,8 +196,9 @@ function readServiceFile(service: string, file: string): Json {
 }
 
 /**
- * services/<name>/deploy/task-definition.yml at the size deploy/config.yml gives it: the task's
- * cpu and memory, and the service container's hard memory limit when it sets one.
+ * services/<name>/deploy/task-definition.yml at the size deploy/config.yml gives it in one
+ * environment: the task's cpu, memory and runtimePlatform.cpuArchitecture, and the service
+ * container's hard memory limit when it sets one.
  * @throws Error when the service container's first port is not the configured port.
  */
 export function composeTaskDefinition(options: { definition: Json; service: string; entry: ServiceConfig }): Json {
@@ -151,6 +206,17 @@ export function composeTaskDefinition(options: { definition: Json; service: stri
   const definition = structuredClone(options.definition);
   definition.cpu = String(entry.cpu);
   definition.memory = String(entry.memory);
+  const platform = isObject(definition.runtimePlatform) ? definition.runtimePlatform : {};
+  if (platform.cpuArchitecture !== undefined) {
+    throw new Error(
+      `expected no runtimePlatform.cpuArchitecture in services/${service}/deploy/task-definition.yml (deploy/config.yml's cpuArchitecture sets it per environment), found ${JSON.stringify(platform.cpuArchitecture)}: delete it there`,
+    );
+  }
+  definition.runtimePlatform = {
+    ...platform,
+    cpuArchitecture: entry.cpuArchitecture,
+    operatingSystemFamily: platform.operatingSystemFamily ?? 'LINUX',
+  };
   const containers = Array.isArray(definition.containerDefinitions) ? definition.containerDefinitions : [];
   const container = containers.find(
     (candidate): candidate is Json => isObject(candidate) && candidate.name === service,
@@ -171,8 +237,9 @@ export function composeTaskDefinition(options: { definition: Json; service: stri
   return definition;
 }
 
-/** Every service's task definition at its configured size. */
-export function taskDefinitions(config: DeployConfig): Record<string, Json> {
+/** Every service's task definition at its size and architecture in one environment. */
+export function taskDefinitions(options: ConfigOrEnvironment): Record<string, Json> {
+  const config = inEnvironment(options);
   return Object.fromEntries(
     Object.entries(config.services).map(([service, entry]) => [
       service,
@@ -237,15 +304,28 @@ export function fitDeploymentAlarms(options: { definition: Json; entry: ServiceC
 }
 
 /**
- * Every service's deploy/service.yml with the configured desiredCount and container port, fitted
- * to its strategy and to whether its stack makes deployment alarms.
+ * Every service's deploy/service.yml in one environment: its desiredCount, its capacity as a
+ * capacityProviderStrategy, the container port, fitted to its strategy (or `strategyOverride`) and
+ * to whether its stack makes deployment alarms.
+ * Always a capacityProviderStrategy, never a launchType: UpdateService can move a service between
+ * FARGATE and FARGATE_SPOT, but not from the Fargate launch type to a Fargate capacity provider
+ * (UpdateService, capacityProviderStrategy: the valid transitions).
  * @throws Error when a public service has no load balancer in its file, or an internal one has.
  */
-export function serviceDefinitions(config: DeployConfig, strategyOverride?: Strategy): Record<string, Json> {
+export function serviceDefinitions(options: ConfigOrEnvironment, strategyOverride?: Strategy): Record<string, Json> {
+  const config = inEnvironment(options);
   return Object.fromEntries(
     Object.entries(config.services).map(([service, entry]) => {
       const definition = readServiceFile(service, 'service.yml');
       definition.desiredCount = entry.desiredCount;
+      for (const key of ['launchType', 'capacityProviderStrategy']) {
+        if (definition[key] !== undefined) {
+          throw new Error(
+            `expected no ${key} in services/${service}/deploy/service.yml (deploy/config.yml's capacity sets the capacityProviderStrategy per environment), found ${JSON.stringify(definition[key])}: delete it there`,
+          );
+        }
+      }
+      definition.capacityProviderStrategy = capacityProviderStrategy(entry.capacity);
       const loadBalancers = Array.isArray(definition.loadBalancers) ? definition.loadBalancers : [];
       if (loadBalancers.length > 0 !== (entry.access === 'public')) {
         throw new Error(
@@ -260,7 +340,8 @@ export function serviceDefinitions(config: DeployConfig, strategyOverride?: Stra
   );
 }
 
-function changedFilesSince(base: string): string[] | undefined {
+/** Files changed between `base` and HEAD; undefined when `base` is no commit of this clone. */
+export function changedFilesSince(base: string): string[] | undefined {
   if (!/^[0-9a-f]{40}$/.test(base)) return undefined;
   try {
     const out = execFileSync('git', ['diff', '--name-only', base, 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
@@ -270,48 +351,9 @@ function changedFilesSince(base: string): string[] | undefined {
   }
 }
 
-/** One JSON object keyed by service, from a function of one service. */
-function perService<T>(config: DeployConfig, of: (service: string) => T): Record<string, T> {
-  return Object.fromEntries(Object.keys(config.services).map((service) => [service, of(service)]));
-}
-
-function main(argv: string[]): void {
-  const [command, ...args] = argv;
-  const config = loadDeployConfig();
-  if (command === 'config') {
-    // One line per step output; the JSON ones are keyed by service so no output name is per service.
-    const strategies = perService(config, (service) => serviceEntry(config, service).strategy);
-    console.log(`environment=${config.environment}`);
-    console.log(`region=${config.region}`);
-    console.log(`nat-gateway-count=${config.natGatewayCount}`);
-    console.log(`all-services=${JSON.stringify(Object.keys(config.services))}`);
-    console.log(`strategies=${JSON.stringify(strategies)}`);
-    console.log(`seed-commands=${JSON.stringify(perService(config, (s) => serviceEntry(config, s).seed ?? ''))}`);
-    console.log(
-      `stack-parameters=${JSON.stringify(perService(config, (s) => parameterLines(serviceStackParameters(config, s))))}`,
-    );
-    console.log(
-      `scaling-parameters=${JSON.stringify(perService(config, (s) => parameterLines(scalingStackParameters(config, s))))}`,
-    );
-  } else if (command === 'changes') {
-    const plan = planChanges({ config, changedFiles: changedFilesSince(args[0] ?? '') });
-    for (const reason of plan.reasons) console.error(`changes: ${reason}`);
-    console.log(`services=${JSON.stringify(plan.services)}`);
-    console.log(`scaling=${JSON.stringify(plan.scaling)}`);
-    console.log(`infra=${plan.infra}`);
-    console.log(`seed=${JSON.stringify(plan.seed)}`);
-  } else if (command === 'definitions') {
-    // { "<service>": <CreateService input for its strategy> } and { "<service>": <task definition> }.
-    console.log(`service-definitions=${JSON.stringify(serviceDefinitions(config))}`);
-    console.log(`task-definitions=${JSON.stringify(taskDefinitions(config))}`);
-  } else {
-    throw new Error(`unknown command '${command ?? ''}': expected config, changes <base-sha> or definitions`);
-  }
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    main(process.argv.slice(2));
+    for (const line of runPipelineCli({ argv: process.argv.slice(2), config: loadDeployConfig() })) console.log(line);
   } catch (error) {
     console.error(`::error::${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

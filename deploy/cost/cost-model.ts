@@ -13,7 +13,12 @@ export interface PriceTable {
   natGatewayHour: number;
   natGatewayGb: number;
   publicIpv4Hour: number;
-  fargate: Record<CapacityProvider, { vcpuHour: number; gbHour: number }>;
+  /** Linux/X86_64, on demand and on Spot. */
+  fargate: Record<CapacityProvider, FargateRate>;
+  /** Linux/ARM64 (Graviton): on demand only, as Fargate Spot runs no ARM64 task. */
+  fargateArm64: { FARGATE: FargateRate };
+  /** The figures to check against the pricing pages first (Spot moves; ARM64 written from memory). */
+  check: string[];
   logsIngestionGb: number;
   logsStorageGbMonth: number;
   customMetricMonth: number;
@@ -22,6 +27,11 @@ export interface PriceTable {
 }
 
 export type CapacityProvider = 'FARGATE' | 'FARGATE_SPOT';
+export type CpuArchitecture = 'X86_64' | 'ARM64';
+export interface FargateRate {
+  vcpuHour: number;
+  gbHour: number;
+}
 
 export interface TaskShape {
   service: string;
@@ -29,6 +39,7 @@ export interface TaskShape {
   vcpu: number;
   memoryGb: number;
   capacityProvider: CapacityProvider;
+  cpuArchitecture: CpuArchitecture;
   /** Tasks in public subnets get a public IPv4 address each, billed by the hour. */
   publicIp: boolean;
   /** Where the size came from: a deploy file, or a stated assumption. */
@@ -72,6 +83,14 @@ export interface CostEstimate {
 
 const cents = (value: number) => Math.round(value * 100) / 100;
 
+function fargateRate(task: TaskShape, prices: PriceTable): FargateRate {
+  if (task.cpuArchitecture === 'X86_64') return prices.fargate[task.capacityProvider];
+  if (task.capacityProvider === 'FARGATE') return prices.fargateArm64.FARGATE;
+  throw new Error(
+    `expected FARGATE for the ARM64 tasks of ${task.service}, found ${task.capacityProvider}: Fargate Spot runs X86_64 tasks only, so it has no ARM64 price`,
+  );
+}
+
 /** Prices a stack shape: one line per cost driver, monthly, rounded to cents; the total sums the unrounded lines. */
 export function monthlyCost(shape: StackShape, prices: PriceTable): CostEstimate {
   const hours = prices.hoursPerMonth;
@@ -89,12 +108,16 @@ export function monthlyCost(shape: StackShape, prices: PriceTable): CostEstimate
     `${shape.natGateways} × ${hours} h + ${shape.natGbPerMonth} GB each`,
     shape.natGateways * (hours * prices.natGatewayHour + shape.natGbPerMonth * prices.natGatewayGb),
   );
-  for (const task of shape.tasks) {
-    const rate = prices.fargate[task.capacityProvider];
+  // One line per service, its on-demand and Spot tasks together.
+  for (const service of [...new Set(shape.tasks.map((task) => task.service))]) {
+    const tasks = shape.tasks.filter((task) => task.service === service);
     add(
-      `Fargate ${task.service}`,
-      `${task.count} × ${task.vcpu} vCPU / ${task.memoryGb} GB ${task.capacityProvider} (${task.source})`,
-      task.count * hours * (task.vcpu * rate.vcpuHour + task.memoryGb * rate.gbHour),
+      `Fargate ${service}`,
+      `${tasks.map((task) => `${cents(task.count)} × ${task.vcpu} vCPU / ${task.memoryGb} GB ${task.capacityProvider} ${task.cpuArchitecture}`).join(' + ')} (${tasks[0]?.source ?? ''})`,
+      tasks.reduce((sum, task) => {
+        const rate = fargateRate(task, prices);
+        return sum + task.count * hours * (task.vcpu * rate.vcpuHour + task.memoryGb * rate.gbHour);
+      }, 0),
     );
   }
   const taskIps = shape.tasks.filter((task) => task.publicIp).reduce((sum, task) => sum + task.count, 0);

@@ -1,26 +1,29 @@
-// Where the cost model's inputs come from: the environment's real settings in deploy/config.yml
-// (NAT gateways, every service's size, count and access), the templates with the parameters the
-// pipeline gives them, each service's deploy/service.yml (capacity providers), and stated
-// assumptions for everything neither can say.
-import { existsSync, readFileSync } from 'node:fs';
+// Where the cost model's inputs come from: one environment's real settings in deploy/config.yml
+// (NAT gateways, every service's size, count, capacity, CPU architecture and access), the templates
+// with the parameters the pipeline gives them, and stated assumptions for everything neither can say.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CfnTemplate, conditionIsTrue, readCfnTemplate, typedParameterValues } from '@mysfits/cfn-template';
-import { parse } from 'yaml';
-import { type DeployConfig, loadDeployConfig } from '../config.js';
+import {
+  capacityProviderStrategy,
+  type DeployConfig,
+  type EnvironmentConfig,
+  environmentConfig,
+  loadDeployConfig,
+} from '../config.js';
 import { serviceStackParameters } from '../pipeline.js';
 import type { StackShape, TaskShape } from './cost-model.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface StackSources {
-  /** The environment; default deploy/config.yml. */
+  /** The config; default deploy/config.yml. */
   config?: DeployConfig;
+  /** Which of its environments; default its first. */
+  environment?: string;
   networkTemplate?: string;
   platformTemplate?: string;
   serviceTemplate?: string;
-  /** Holds `<service>/deploy/service.*` (capacity providers). */
-  servicesDir?: string;
 }
 
 // Container Insights is billed as CloudWatch metrics. Our count from the ECS Container Insights
@@ -39,54 +42,43 @@ function resources(template: CfnTemplate, type: string, overrides: Record<string
   );
 }
 
-function readDeployFile(dir: string, base: string): Record<string, unknown> | undefined {
-  for (const ext of ['json', 'yml', 'yaml']) {
-    const path = join(dir, `${base}.${ext}`);
-    if (existsSync(path)) return parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  }
-  return undefined;
-}
-
-function taskShapes(options: { servicesDir: string; service: string; config: DeployConfig }): TaskShape[] {
-  const { service, config } = options;
-  const entry = config.services[service];
-  if (!entry) throw new Error(`Expected ${service} in deploy/config.yml, found only ${Object.keys(config.services)}`);
-  const ecsService = readDeployFile(join(options.servicesDir, service, 'deploy'), 'service');
-  const vcpu = entry.cpu / 1024;
-  const memoryGb = entry.memory / 1024;
+/**
+ * One service's tasks per capacity provider, placed the way ECS places them: the `base` tasks on
+ * the provider that has it, the rest split by weight (fractions: an average over scale-outs).
+ */
+function taskShapes(options: { service: string; env: EnvironmentConfig }): TaskShape[] {
+  const { service, env } = options;
+  const entry = env.services[service];
+  if (!entry) throw new Error(`Expected ${service} in deploy/config.yml, found only ${Object.keys(env.services)}`);
   const count = entry.desiredCount;
-  // Without NAT gateways the tasks sit in the public subnets with a public address each (network.yml).
-  const publicIp = config.natGatewayCount === 0;
-  const source = `deploy/config.yml${ecsService ? ', service file' : ''}`;
-  const strategy = (ecsService?.capacityProviderStrategy ?? []) as Array<{
-    capacityProvider: string;
-    weight?: number;
-    base?: number;
-  }>;
-  const spot = strategy.find((item) => item.capacityProvider === 'FARGATE_SPOT');
-  const onDemand = strategy.find((item) => item.capacityProvider === 'FARGATE');
-  if (!spot) return [{ service, count, vcpu, memoryGb, capacityProvider: 'FARGATE', publicIp, source }];
-  // Base tasks first, the rest split by weight: the way ECS places them.
-  const base = onDemand?.base ?? 0;
-  const weights = (spot.weight ?? 0) + (onDemand?.weight ?? 0);
-  const spotCount = weights === 0 ? 0 : ((count - Math.min(base, count)) * (spot.weight ?? 0)) / weights;
-  const shapes: TaskShape[] = [
-    { service, count: count - spotCount, vcpu, memoryGb, capacityProvider: 'FARGATE', publicIp, source },
-    { service, count: spotCount, vcpu, memoryGb, capacityProvider: 'FARGATE_SPOT', publicIp, source },
-  ];
-  return shapes.filter((shape) => shape.count > 0);
+  const strategy = capacityProviderStrategy(entry.capacity);
+  const withBase = strategy.find((item) => item.base !== undefined);
+  const baseCount = Math.min(withBase?.base ?? 0, count);
+  const weights = strategy.reduce((sum, item) => sum + item.weight, 0);
+  return strategy
+    .map((item) => ({
+      service,
+      count: (item === withBase ? baseCount : 0) + (weights === 0 ? 0 : ((count - baseCount) * item.weight) / weights),
+      vcpu: entry.cpu / 1024,
+      memoryGb: entry.memory / 1024,
+      capacityProvider: item.capacityProvider,
+      cpuArchitecture: entry.cpuArchitecture,
+      // Without NAT gateways the tasks sit in the public subnets with a public address each (network.yml).
+      publicIp: env.natGatewayCount === 0,
+      source: `deploy/config.yml, ${env.environment}`,
+    }))
+    .filter((shape) => shape.count > 0);
 }
 
 /**
- * The environment as deploy/config.yml deploys it: network.yml with its natGatewayCount,
+ * One environment as deploy/config.yml deploys it: network.yml with its natGatewayCount,
  * platform.yml under its defaults, and service.yml once per service with that service's parameters.
  */
-export function defaultStackShape(sources: StackSources = {}): StackShape {
-  const config = sources.config ?? loadDeployConfig();
+export function environmentStackShape(sources: StackSources = {}): StackShape {
+  const config = environmentConfig(sources.config ?? loadDeployConfig(), sources.environment);
   const network = readCfnTemplate(sources.networkTemplate ?? join(repo, 'cloudformation/network.yml'));
   const platform = readCfnTemplate(sources.platformTemplate ?? join(repo, 'cloudformation/platform.yml'));
   const serviceTemplate = readCfnTemplate(sources.serviceTemplate ?? join(repo, 'cloudformation/service.yml'));
-  const servicesDir = sources.servicesDir ?? join(repo, 'services');
   const services = Object.keys(config.services);
   const platformParameters = typedParameterValues(platform);
   const natGateways = resources(network, 'AWS::EC2::NatGateway', {
@@ -97,7 +89,7 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
     1,
     ...loadBalancers.map(([, lb]) => (Array.isArray(lb.Properties?.Subnets) ? lb.Properties.Subnets.length : 2)),
   );
-  const tasks = services.flatMap((service) => taskShapes({ servicesDir, service, config }));
+  const tasks = services.flatMap((service) => taskShapes({ service, env: config }));
   const perService = services.map((service) => ({
     service,
     parameters: serviceStackParameters(config, service),
@@ -123,7 +115,7 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
   const serviceParameters = typedParameterValues(serviceTemplate);
   const imagesKept = Number(serviceParameters.ImageRetentionCount ?? 10);
   return {
-    name: `${config.environment} (deploy/config.yml)`,
+    name: config.environment,
     loadBalancers: loadBalancers.length,
     loadBalancerZones: zones,
     idleLcu: 0.1,
@@ -136,7 +128,7 @@ export function defaultStackShape(sources: StackSources = {}): StackShape {
     dynamoGb: resources(platform, 'AWS::DynamoDB::Table').length * 0.001,
     ecrGb: Math.round(repositories * (0.05 + imagesKept * 0.005) * 100) / 100,
     assumptions: [
-      `deploy/config.yml: natGatewayCount ${config.natGatewayCount} → ${natGateways} NAT gateway(s); ${services.length} service(s) at their configured size and desiredCount; ContainerInsights default → ${insights} (~${insightsCount} metrics, our count)`,
+      `${config.environment}: natGatewayCount ${config.natGatewayCount} → ${natGateways} NAT gateway(s); ${services.length} service(s) at their size, desiredCount, capacity and architecture there; ContainerInsights default → ${insights} (~${insightsCount} metrics, our count)`,
       `Logs: one ~${logBytesPerCheck}-byte line per ALB health check of a public service's task (${zones} zones, every ${interval} s); no other traffic`,
       'Idle ALB at 0.1 LCU; 5 GB/month through each NAT gateway; DynamoDB 1 MB; ECR 50 MB base + 5 MB per kept image',
     ],
@@ -155,6 +147,7 @@ export function workshopStackShape(config: DeployConfig = loadDeployConfig()): S
     vcpu: 0.5,
     memoryGb: 1,
     capacityProvider: 'FARGATE',
+    cpuArchitecture: 'X86_64',
     publicIp: false,
     source: 'workshop, assumed',
   });

@@ -1,23 +1,32 @@
-// `npm run cost`: the environment's monthly idle cost (deploy/config.yml's real settings: NAT
-// gateways, every service's size and count) beside the workshop's layout.
-// `npm run cost -- --markdown` prints the Markdown the deploy workflow appends to its job summary.
+// `npm run cost`: every environment's monthly idle cost from what deploy/config.yml deploys there
+// (NAT gateways, every service's size, count, capacity and architecture), beside the workshop's
+// layout. `npm run cost -- --environment <name> --markdown` prints the Markdown of that one
+// environment, which the deploy workflow appends to its job summary.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { environmentNames, loadDeployConfig } from '../config.js';
 import { type CostEstimate, monthlyCost, type PriceTable } from './cost-model.js';
-import { defaultStackShape, type StackSources, workshopStackShape } from './cost-stack.js';
+import { environmentStackShape, type StackSources, workshopStackShape } from './cost-stack.js';
 
 export type { CostEstimate, PriceTable, StackShape } from './cost-model.js';
 export { monthlyCost } from './cost-model.js';
-export { defaultStackShape, workshopStackShape } from './cost-stack.js';
+export { environmentStackShape, workshopStackShape } from './cost-stack.js';
 
+/** The monthly idle cost the first environment (where every push lands) should stay under. */
 export const costGoalUsd = 35;
 export const pricesPath = fileURLToPath(new URL('./prices-us-east-1.json', import.meta.url));
 
 export interface CostReport {
-  prices: Pick<PriceTable, 'region' | 'currency' | 'asOf' | 'source'>;
-  defaultStack: CostEstimate;
+  prices: Pick<PriceTable, 'region' | 'currency' | 'asOf' | 'source' | 'check'>;
+  /** One estimate per environment, in config order (`stack` is the environment's name). */
+  environments: CostEstimate[];
   workshop: CostEstimate;
   goalUsd: number;
+  /** The environment the goal is for: the first one (where every push lands). */
+  goalEnvironment: string;
+  /** That environment's estimate, whether or not `environments` shows it. */
+  defaultStack: CostEstimate;
   meetsGoal: boolean;
 }
 
@@ -26,76 +35,116 @@ export function readPrices(path: string = pricesPath): PriceTable {
   return JSON.parse(readFileSync(path, 'utf8')) as PriceTable;
 }
 
-/** The configured environment (config, templates, deploy files) and the workshop's layout, priced alike. */
-export function estimateCosts(options: { prices?: PriceTable; sources?: StackSources } = {}): CostReport {
+/**
+ * Every environment of the config (or only `environments`), and the workshop's layout, priced alike.
+ * @throws Error when an environment is not in the config.
+ */
+export function estimateCosts(
+  options: { prices?: PriceTable; sources?: StackSources; environments?: string[] } = {},
+): CostReport {
   const prices = options.prices ?? readPrices();
-  const defaultStack = monthlyCost(defaultStackShape(options.sources), prices);
-  const workshop = monthlyCost(workshopStackShape(options.sources?.config), prices);
+  const config = options.sources?.config ?? loadDeployConfig();
+  const names = environmentNames(config);
+  const environments = (options.environments ?? names).map((environment) =>
+    monthlyCost(environmentStackShape({ ...options.sources, config, environment }), prices),
+  );
+  const goalEnvironment = names[0] ?? '';
+  const goal = monthlyCost(environmentStackShape({ ...options.sources, config, environment: goalEnvironment }), prices);
   return {
-    prices: { region: prices.region, currency: prices.currency, asOf: prices.asOf, source: prices.source },
-    defaultStack,
-    workshop,
+    prices: {
+      region: prices.region,
+      currency: prices.currency,
+      asOf: prices.asOf,
+      source: prices.source,
+      check: prices.check,
+    },
+    environments,
+    workshop: monthlyCost(workshopStackShape(config), prices),
     goalUsd: costGoalUsd,
-    meetsGoal: defaultStack.total <= costGoalUsd,
+    goalEnvironment,
+    defaultStack: goal,
+    meetsGoal: goal.total <= costGoalUsd,
   };
 }
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
 
-function rows(report: CostReport): Array<[string, string, string]> {
-  const items = [...new Set([...report.defaultStack.lines, ...report.workshop.lines].map((line) => line.item))];
-  const find = (estimate: CostEstimate, item: string) => estimate.lines.find((line) => line.item === item);
+function columns(report: CostReport): CostEstimate[] {
+  return [...report.environments, report.workshop];
+}
+
+function rows(report: CostReport): string[][] {
+  const estimates = columns(report);
+  const items = [...new Set(estimates.flatMap((estimate) => estimate.lines.map((line) => line.item)))];
   return items.map((item) => [
     item,
-    usd(find(report.defaultStack, item)?.monthly ?? 0),
-    usd(find(report.workshop, item)?.monthly ?? 0),
+    ...estimates.map((estimate) => usd(estimate.lines.find((line) => line.item === item)?.monthly ?? 0)),
   ]);
 }
 
-/** A Markdown table (default stack beside the workshop) with the assumptions, for a job summary or the README. */
+/** The verdict on the goal, when the report shows the environment it is for. */
+function goalLines(report: CostReport): string[] {
+  if (!report.environments.some((estimate) => estimate.stack === report.goalEnvironment)) return [];
+  const verdict = report.meetsGoal ? 'meets' : `misses, by ${usd(report.defaultStack.total - report.goalUsd)},`;
+  return [`${report.goalEnvironment} ${verdict} the ${usd(report.goalUsd)}/month goal.`, ''];
+}
+
+/** A Markdown table (each environment beside the workshop) with the assumptions, for a job summary or the README. */
 export function costMarkdown(report: CostReport): string {
-  const verdict = report.meetsGoal ? 'meets' : 'misses';
+  const estimates = columns(report);
+  const names = [...report.environments.map((estimate) => estimate.stack), 'Workshop layout'];
   return [
     `### Estimated monthly idle cost (${report.prices.region}, list prices ${report.prices.asOf})`,
     '',
-    '| Item | This environment | Workshop layout |',
-    '| --- | ---: | ---: |',
+    `| Item | ${names.join(' | ')} |`,
+    `| --- |${names.map(() => ' ---: |').join('')}`,
     ...rows(report).map((row) => `| ${row.join(' | ')} |`),
-    `| **Total** | **${usd(report.defaultStack.total)}** | **${usd(report.workshop.total)}** |`,
+    `| **Total** | ${estimates.map((estimate) => `**${usd(estimate.total)}**`).join(' | ')} |`,
     '',
-    `The default stack ${verdict} the ${usd(report.goalUsd)}/month goal.`,
-    '',
-    ...[...report.defaultStack.assumptions, ...report.workshop.assumptions].map((line) => `- ${line}`),
+    ...goalLines(report),
+    ...estimates.flatMap((estimate) => estimate.assumptions).map((line) => `- ${line}`),
     `- Prices: ${report.prices.source}`,
+    ...report.prices.check.map((line) => `- Check: ${line}`),
   ].join('\n');
 }
 
 /** A plain-text table for the terminal. */
 export function costText(report: CostReport): string {
+  const estimates = columns(report);
   const all = [
-    ['Item', 'Default', 'Workshop'],
+    ['Item', ...report.environments.map((estimate) => estimate.stack), 'Workshop'],
     ...rows(report),
-    ['Total', usd(report.defaultStack.total), usd(report.workshop.total)],
+    ['Total', ...estimates.map((estimate) => usd(estimate.total))],
   ];
   const width = Math.max(...all.map((row) => row[0]?.length ?? 0));
-  const lines = all.map(
-    ([item, a, b]) => `${(item ?? '').padEnd(width)}  ${(a ?? '').padStart(9)}  ${(b ?? '').padStart(9)}`,
+  const cell = Math.max(9, ...all.flatMap((row) => row.slice(1).map((value) => value.length)));
+  const lines = all.map(([item, ...values]) =>
+    [(item ?? '').padEnd(width), ...values.map((value) => value.padStart(cell))].join('  '),
   );
-  const detail = report.defaultStack.lines.map((line) => `  ${line.item}: ${line.detail}`);
+  const detail = report.environments.flatMap((estimate) => [
+    `${estimate.stack}:`,
+    ...estimate.lines.map((line) => `  ${line.item}: ${line.detail}`),
+    ...estimate.assumptions.map((line) => `  - ${line}`),
+  ]);
   return [
     `Monthly idle cost, ${report.prices.region}, list prices ${report.prices.asOf} (check the pricing pages)`,
     ...lines,
     '',
-    `Goal ≤ ${usd(report.goalUsd)}: ${report.meetsGoal ? 'met' : `MISSED by ${usd(report.defaultStack.total - report.goalUsd)}`}`,
-    'Default stack:',
+    ...goalLines(report),
     ...detail,
-    ...report.defaultStack.assumptions.map((line) => `  - ${line}`),
     'Workshop:',
     ...report.workshop.assumptions.map((line) => `  - ${line}`),
+    ...report.prices.check.map((line) => `Check: ${line}`),
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const report = estimateCosts();
-  process.stdout.write(`${process.argv.includes('--markdown') ? costMarkdown(report) : costText(report)}\n`);
+  try {
+    const { values } = parseArgs({ options: { environment: { type: 'string' }, markdown: { type: 'boolean' } } });
+    const report = estimateCosts({ environments: values.environment ? [values.environment] : undefined });
+    process.stdout.write(`${values.markdown ? costMarkdown(report) : costText(report)}\n`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
 }

@@ -73,8 +73,10 @@ export function scaffoldService(options: ScaffoldOptions): ScaffoldResult {
     throw new Error('Expected --path or --internal, found both: an internal service has no listener rule.');
   }
   const paths = access === 'public' ? (options.paths ?? [`/${name}`, `/${name}/*`]) : undefined;
+  // One plain environment: the real ones may override services this one-service config lacks.
   const base = parseDeployConfig({
     ...config,
+    environments: { [config.environment]: { region: config.region, natGatewayCount: config.natGatewayCount } },
     services: { [name]: { access, ...(paths ? { paths, priority: 1 } : {}) } },
   }).services[name] as ServiceConfig;
   const { access: _a, paths: _p, priority: _placeholder, ...rest } = base;

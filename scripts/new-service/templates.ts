@@ -113,8 +113,8 @@ networkMode: awsvpc
 requiresCompatibilities: [FARGATE]
 cpu: "256"
 memory: "512"
+# cpuArchitecture comes from deploy/config.yml (X86_64 or ARM64, per environment).
 runtimePlatform:
-  cpuArchitecture: X86_64
   operatingSystemFamily: LINUX
 executionRoleArn: \${stack:service:ExecutionRoleArn}
 taskRoleArn: \${stack:service:TaskRoleArn}
@@ -183,12 +183,8 @@ healthCheckGracePeriodSeconds: 30
 # updated after. deploy/pipeline.ts sets desiredCount and the container port from deploy/config.yml
 # and fits the deployment to its strategy. Placeholders: \`network\`, \`platform\`, \`service\`.
 desiredCount: 1
-capacityProviderStrategy:
-  - capacityProvider: FARGATE
-    base: 1
-    weight: 1
-  - capacityProvider: FARGATE_SPOT
-    weight: 1
+# No capacityProviderStrategy or launchType: deploy/pipeline.ts sets the strategy from the
+# environment's \`capacity\` in deploy/config.yml.
 platformVersion: LATEST
 networkConfiguration:
   awsvpcConfiguration:

@@ -75,8 +75,8 @@ describe('npm run new-service -- reviews, and -- worker --internal (in a copy of
     expect(config.services.worker).not.toHaveProperty('paths');
     expect(config.services.reviews).toMatchObject({ paths: ['/reviews', '/reviews/*'], priority: 30 });
     expect(scaffoldOutput).toContain('On the next push to main:');
-    expect(scaffoldOutput).toContain('stack mysfits-service-reviews with ECR repository mysfits/reviews');
-    expect(scaffoldOutput).toContain('ECS service reviews in mysfits-cluster');
+    expect(scaffoldOutput).toContain('stack staging-service-reviews with ECR repository staging/reviews');
+    expect(scaffoldOutput).toContain('ECS service reviews in staging-cluster');
   });
 
   it('should pass lint, typecheck and its own test', async () => {
@@ -116,12 +116,12 @@ try {
   it('should be deployed by the rehearsal with the others, and removed once its entry is gone', async () => {
     const rehearsal = await run(bin('tsx'), ['scripts/rehearse.ts', '--remove', 'reviews'], 110_000);
     expect(rehearsal.code, rehearsal.out).toBe(0);
-    expect(rehearsal.out).toMatch(/\[create\] service-stack › stack mysfits-service-reviews[\s\S]*CREATE_COMPLETE/);
+    expect(rehearsal.out).toMatch(/\[create\] service-stack › stack staging-service-reviews[\s\S]*CREATE_COMPLETE/);
     expect(rehearsal.out).toMatch(/\[create\] deploy › service reviews[\s\S]*?Action \| created/);
     expect(rehearsal.out).toMatch(/\[create\] deploy › service worker[\s\S]*?Action \| created/);
-    expect(rehearsal.out).toContain('[create] scaling › stack mysfits-scaling-worker (cfn-deploy, exit 0)');
+    expect(rehearsal.out).toContain('[create] scaling › stack staging-scaling-worker (cfn-deploy, exit 0)');
     expect(rehearsal.out).toContain(
-      'infra › removed reviews: ECS service deleted, stacks mysfits-scaling-reviews, mysfits-service-reviews',
+      'infra › removed reviews: ECS service deleted, stacks staging-scaling-reviews, staging-service-reviews',
     );
     expect(rehearsal.out).toMatch(/Rehearsal passed: \d+ action runs in \d+ s; the last cleanup found nothing/);
   });

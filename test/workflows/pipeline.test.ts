@@ -32,7 +32,7 @@ function writeConfig(text: string): string {
 }
 
 const validConfig = (services: string) =>
-  `environment: demo\nregion: us-east-1\nnatGatewayCount: 0\nservices:\n${services}\nstrategies:\n  bakeTimeInMinutes: 5\n  linear: { stepPercent: 25, stepBakeTimeInMinutes: 2 }\n  canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }\n`;
+  `environments:\n  demo:\n    region: us-east-1\n    natGatewayCount: 0\nservices:\n${services}\nstrategies:\n  bakeTimeInMinutes: 5\n  linear: { stepPercent: 25, stepBakeTimeInMinutes: 2 }\n  canary: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }\n`;
 
 describe('deploy/config.yml', () => {
   it('should name both services with their routing, size, counts and strategy', () => {
@@ -63,7 +63,7 @@ describe('deploy/config.yml', () => {
     const path = writeConfig(
       validConfig('  like: { paths: ["/x"], priority: 5 }').replace('natGatewayCount: 0', 'natGatewayCount: 3'),
     );
-    expect(() => loadDeployConfig(path)).toThrow('natGatewayCount: expected 0, 1 or 2, found 3');
+    expect(() => loadDeployConfig(path)).toThrow('environments.demo.natGatewayCount: expected 0, 1 or 2, found 3');
   });
 
   it('should name every wrong or missing key of a service at once', () => {
@@ -120,6 +120,8 @@ describe('deploy/config.yml', () => {
       desiredCount: 1,
       minCount: 1,
       maxCount: 4,
+      capacity: 'FARGATE',
+      cpuArchitecture: 'X86_64',
       strategy: 'ROLLING',
       alarms: { enabled: true, errors5xxPerMinute: 5, p99Milliseconds: 1000, evaluationMinutes: 2 },
     });

@@ -30,19 +30,19 @@ describe('npm run rehearse', { timeout: 100_000 }, () => {
 
   it('should create the stacks and services first, then find and update them', async () => {
     const { out } = await rehearsal();
-    expect(out).toMatch(/\[create\] infra › stack mysfits-network[\s\S]*\| create \| CREATE_COMPLETE/);
+    expect(out).toMatch(/\[create\] infra › stack staging-network[\s\S]*\| create \| CREATE_COMPLETE/);
     expect(out).toMatch(/\[create\] deploy › service monolith[\s\S]*?Action \| created/);
     expect(out).toMatch(/\[update\] deploy › service like[\s\S]*?Action \| (updated|unchanged)/);
     expect(out).toMatch(/\[create\] seed › run-task node server\.js seed[\s\S]*?Status \| STOPPED/);
-    expect(out).toContain('[update] scaling › stack mysfits-scaling-like (cfn-deploy, exit 0)');
-    expect(out).toMatch(/\[create\] service-stack › stack mysfits-service-like[\s\S]*\| create \| CREATE_COMPLETE/);
+    expect(out).toContain('[update] scaling › stack staging-scaling-like (cfn-deploy, exit 0)');
+    expect(out).toMatch(/\[create\] service-stack › stack staging-service-like[\s\S]*\| create \| CREATE_COMPLETE/);
   });
 
   it('should say where it had to differ from the workflow because of moto', async () => {
     const { out } = await rehearsal();
     expect(out).toContain('The update pass re-runs the same commit');
     expect(out).toContain('moto skips AWS::CloudWatch::Alarm');
-    expect(out).toContain('cleanup › removed monolith: stacks mysfits-scaling-monolith, mysfits-service-monolith');
+    expect(out).toContain('cleanup › removed monolith: stacks staging-scaling-monolith, staging-service-monolith');
     const lastCleanup = out.slice(out.lastIndexOf('cleanup again (must be a no-op) (cleanup, exit 0)'));
     expect(lastCleanup).toContain('Nothing to delete: the environment is already clean.');
   });

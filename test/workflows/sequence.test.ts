@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CLEANUP_SEQUENCE, DEPLOY_SEQUENCE, sequenceMismatches } from '../../scripts/rehearse/sequence.js';
 import { jobsInDependencyOrder, projectActionSequence, readWorkflow, repoRoot } from './workflow-files.js';
 
+// A workflow expression, spelled so it is not mistaken for a template literal.
+const gh = (inner: string) => `$\u007B{ ${inner} }}`;
 const plain = (sequence: ReadonlyArray<{ job: string; actions: readonly string[] }>) =>
   sequence.map((entry) => ({ job: entry.job, actions: [...entry.actions] }));
 
@@ -59,10 +61,14 @@ describe('workflow hygiene', () => {
   });
 
   it('should grant nothing at workflow level in deploy and cleanup, and id-token only to jobs that assume the role', () => {
-    for (const file of ['deploy.yml', 'cleanup.yml']) {
+    // Cleanup works on the environment it is given (checked against deploy/config.yml first), in
+    // that environment's concurrency group and GitHub environment.
+    const groups = { 'deploy.yml': 'aws-production', 'cleanup.yml': `aws-${gh('inputs.environment')}` };
+    const environments = { 'deploy.yml': 'production', 'cleanup.yml': gh('inputs.environment') };
+    for (const file of ['deploy.yml', 'cleanup.yml'] as const) {
       const workflow = readWorkflow(file);
       expect(workflow.permissions, file).toEqual({});
-      expect(workflow.concurrency, file).toEqual({ group: 'aws-production', 'cancel-in-progress': false });
+      expect(workflow.concurrency, file).toEqual({ group: groups[file], 'cancel-in-progress': false });
       for (const [id, job] of Object.entries(workflow.jobs)) {
         const assumesRole = (job.steps ?? []).some((step) =>
           step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
@@ -70,7 +76,7 @@ describe('workflow hygiene', () => {
         const permissions = typeof job.permissions === 'object' ? job.permissions : {};
         expect(permissions['id-token'] === 'write', `${file} job ${id}`).toBe(assumesRole);
         const environment = typeof job.environment === 'object' ? job.environment.name : job.environment;
-        if (assumesRole) expect(environment, `${file} job ${id}`).toBe('production');
+        if (assumesRole) expect(environment, `${file} job ${id}`).toBe(environments[file]);
       }
     }
   });
