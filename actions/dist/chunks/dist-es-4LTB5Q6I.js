@@ -1,2 +1,0 @@
-import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-JYKTVZMO.js";import"./chunk-DFEFIVOW.js";import"./chunk-SIHYML5D.js";import"./chunk-NRNNQ2WA.js";import"./chunk-5I7R3ZRB.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
