@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { estimateCosts } from '../deploy/cost/cost.js';
-import { benchActions, nodeFloorMs } from './actions.js';
+import { actionsBundleMb, benchActions, nodeFloorMs } from './actions.js';
 import { deployWait } from './deploy-wait.js';
 import { evaluateGoals, goalsTable } from './goals.js';
 import { type StartedBundle, startBundle } from './lib/bundles.js';
@@ -114,6 +114,7 @@ try {
     ...figures,
     latencyFloor,
     nodeStartFloorMs: nodeFloor,
+    actionsBundleMb: actionsBundleMb(),
   };
   const dir = `${repoRoot}bench/results/`;
   mkdirSync(dir, { recursive: true });
@@ -132,6 +133,7 @@ try {
       `Like path: p50 ${likePath.p50Ms.median} ms (${likePath.p50Ms.runs.join(', ')}), p99 ${likePath.p99Ms.runs.join(', ')} ms, max ${likePath.maxMs.median} ms, ${likePath.achievedPerSecond.median} req/s achieved, ${likePath.likes} likes`,
       `Latency floor (bare node:http, same rate): p50 ${latencyFloor.p50Ms.median} ms, p99 ${latencyFloor.p99Ms.median} ms (${latencyFloor.p99Ms.runs.join(', ')})`,
       `Idle RSS after start: monolith ${startup.idleRssMb.monolith.median} MB, like ${startup.idleRssMb.like.median} MB; node -e 0 takes ${nodeFloor.median} ms here`,
+      `Actions: one shared bundle, ${report.actionsBundleMb} MB in actions/dist for ${actions.length} actions (${actions.map((a) => `${a.name} loads ${a.sizeMb} MB`).join(', ')})`,
       `Results: bench/results/latest.json (${report.seconds} s)`,
     ].join('\n')}\n`,
   );

@@ -1,10 +1,10 @@
 // One build for everything that ships as a bundle: each service's server (what its image runs)
-// and each action's dist/index.js (what the runner runs).
+// and the actions' shared bundle in actions/dist/ (what the runner runs; scripts/build-actions.ts).
 // Usage: node scripts/build.mjs [services [<service> ...] | actions]; the services are those of
 // deploy/config.yml unless named (the image build names its one service).
 
 import { existsSync } from 'node:fs';
-import { cp, readdir, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -47,46 +47,9 @@ async function buildServices() {
   }
 }
 
-// @actions/core imports @actions/http-client, which imports undici (~400 KB) for a proxy agent the
-// actions never use; declaring undici side-effect free lets esbuild drop it when nothing uses it.
-const pureUndici = {
-  name: 'pure-undici',
-  setup(build) {
-    build.onResolve({ filter: /^undici$/ }, async (args) => {
-      if (args.pluginData?.pureUndici) return undefined;
-      const resolved = await build.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        pluginData: { pureUndici: true },
-      });
-      return { ...resolved, sideEffects: false };
-    });
-  },
-};
-
-const actionOptions = {
-  minify: true,
-  // Minified, yet a stack trace from a failed step still names our functions (~6% of the size).
-  keepNames: true,
-  // The AWS SDK clients' `main` is one CommonJS file with every command of the service; their ES
-  // modules (`module`) let esbuild keep only the commands an action sends: about half the bundle.
-  mainFields: ['module', 'main'],
-  plugins: [pureUndici],
-};
-
-async function buildActions() {
-  const dir = join(root, 'actions');
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const actionDir = join(dir, entry.name);
-    if (!entry.isDirectory() || !existsSync(join(actionDir, 'action.yml'))) continue;
-    await build({
-      ...common,
-      ...actionOptions,
-      entryPoints: [join(actionDir, 'src/index.ts')],
-      outfile: join(actionDir, 'dist/index.js'),
-    });
-  }
-}
-
 if (only !== 'actions') await buildServices();
-if (only !== 'services') await buildActions();
+if (only !== 'services') {
+  // Imported only here: the image build copies this file alone and builds services.
+  const { buildActions } = await import('./build-actions.ts');
+  await buildActions();
+}

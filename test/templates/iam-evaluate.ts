@@ -93,6 +93,8 @@ function requestContext(need: Need, resource: SampleResource | undefined, env: S
   if (service === 'ecs') context['ecs:cluster'] = clusterArn(env);
   if (service === 'iam') context['iam:PermissionsBoundary'] = boundaryArn(env);
   if (service === 'kms') context['kms:CallerAccount'] = env.account;
+  // The environment's own buckets are in its account (the deploy role allows no other).
+  if (service === 's3') context['s3:ResourceAccount'] = env.account;
   const absent = new Set(need.absentContext);
   return Object.fromEntries(Object.entries({ ...context, ...need.context }).filter(([key]) => !absent.has(key)));
 }

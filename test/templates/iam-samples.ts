@@ -30,6 +30,15 @@ export function clusterArn(env: SampleEnvironment): string {
   return `arn:${env.partition}:ecs:${env.region}:${env.account}:cluster/${env.name}-cluster`;
 }
 
+/**
+ * A template cfn-deploy uploads to a `template-bucket` of the environment (key: stack name and content
+ * hash): the resource of the actions' S3 calls. The s3:object sample is another object on purpose.
+ */
+export function templateObjectArn(env: SampleEnvironment): string {
+  const hash = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
+  return `arn:${env.partition}:s3:::${env.name}-templates/cfn-deploy/${env.name}-platform/${hash}.yml`;
+}
+
 /** An ECS resource of the environment's cluster: its monolith service or one of its tasks. */
 export function ecsArn(env: SampleEnvironment, kind: 'service' | 'task'): string {
   const values = variables(env);
@@ -86,6 +95,10 @@ function variables(env: SampleEnvironment): Record<string, string> {
     ApplicationName: `AppECS-${env.name}-cluster-monolith`,
     DeploymentGroupName: `DgpECS-${env.name}-cluster-monolith`,
     DeploymentConfigurationName: 'CodeDeployDefault.ECSAllAtOnce',
+    // Any object of the environment but the uploaded templates (say, a table's import source): what
+    // a need without its own resources is checked on, so the role's template statement cannot pass it.
+    BucketName: `${env.name}-data`,
+    ObjectName: 'imports/mysfits.csv',
   };
 }
 
@@ -129,6 +142,7 @@ const environmentResourceTypes: Record<string, Record<string, string>> = {
   'servicediscovery:namespace': {},
   'application-autoscaling:ScalableTarget': {},
   'cloudwatch:alarm': {},
+  's3:object': {},
   'kms:key': {},
   'codedeploy:application': {},
   'codedeploy:deploymentgroup': {},

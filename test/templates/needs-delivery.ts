@@ -1,7 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Need } from './iam-evaluate.js';
-import { ecsArn, type SampleEnvironment } from './iam-samples.js';
+import { ecsArn, type SampleEnvironment, templateObjectArn } from './iam-samples.js';
 import { serviceLinkedRoleArn, serviceLinkedRoles } from './needs-cloudformation.js';
 import { repoRoot } from './templates.js';
 
@@ -160,6 +160,19 @@ function implied(action: string, source: string, env: SampleEnvironment, roles: 
     createAction,
     resources: [arn],
   });
+  // CloudFormation reads a TemplateURL with the caller's credentials: what cfn-deploy uploads, the
+  // role must also be able to read.
+  if (action === 's3:PutObject') {
+    return [
+      {
+        source: `${source} (CloudFormation reads the TemplateURL)`,
+        owner: 'delivery',
+        action: 's3:GetObject',
+        phase: 'call',
+        resources: [templateObjectArn(env)],
+      },
+    ];
+  }
   if (action === 'ecs:RegisterTaskDefinition') return [passRole('ecs-tasks.amazonaws.com')];
   if (action === 'ecs:RunTask')
     return [passRole('ecs-tasks.amazonaws.com'), tagOnCreate('RunTask', ecsArn(env, 'task'))];
@@ -207,7 +220,12 @@ export const announcedCalls = [
 export function deliveryNeeds(sources: Record<string, string>, env: SampleEnvironment, roles: PassedRole[]): Need[] {
   const needs: Need[] = [];
   const add = (source: string, action: string) => {
-    needs.push({ source, owner: 'delivery', action, phase: 'call' }, ...implied(action, source, env, roles));
+    // The only S3 objects the actions write are cfn-deploy's uploaded templates.
+    const resources = action.startsWith('s3:') ? { resources: [templateObjectArn(env)] } : {};
+    needs.push(
+      { source, owner: 'delivery', action, phase: 'call', ...resources },
+      ...implied(action, source, env, roles),
+    );
   };
   for (const call of sdkCalls(sources))
     add(`${call.file} ${call.command}`, `${servicePrefix(call.client)}:${call.command}`);

@@ -59,7 +59,7 @@ export async function startChangeSet(
         StackName: spec.stackName,
         ChangeSetName: `cfn-deploy-${Date.now()}`,
         ChangeSetType: type,
-        TemplateBody: spec.templateBody,
+        ...spec.template,
         Parameters: spec.parameters,
         Capabilities: spec.capabilities,
         // CreateChangeSet/UpdateStack: an empty Tags list removes every stack tag, an absent one keeps them.

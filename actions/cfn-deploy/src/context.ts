@@ -1,5 +1,6 @@
 import type { Capability, CloudFormationClient, Parameter, Tag } from '@aws-sdk/client-cloudformation';
 import type { Deadline } from '../../shared/src/index.js';
+import type { TemplateSource } from './template.js';
 
 /** What every phase needs: the client, the step's deadline, the cancel signal and poll interval. */
 export interface DeployContext {
@@ -13,7 +14,8 @@ export interface DeployContext {
 /** The desired stack, as the inputs describe it. */
 export interface StackSpec {
   stackName: string;
-  templateBody: string;
+  /** Spread into CreateStack, CreateChangeSet and GetTemplateSummary: TemplateBody or TemplateURL. */
+  template: TemplateSource;
   /** The parameters the inputs give a value to. */
   parameters: Parameter[];
   /** Parameters an update sends back to their template defaults instead of keeping the stack's value. */

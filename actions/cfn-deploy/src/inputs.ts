@@ -4,6 +4,9 @@ import { inputField, parseBoolean, readInputs } from '../../shared/src/index.js'
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 // CloudFormation parameter names are alphanumeric logical ids.
 const PARAMETER_NAME = /^[A-Za-z0-9]+$/;
+// S3's general purpose bucket names: 3–63 lowercase letters, digits, dots and hyphens, starting and
+// ending with a letter or digit.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** true/false, or undefined when empty: "leave the stack's setting as it is". */
 function optionalBoolean() {
@@ -30,6 +33,14 @@ function optionalBoolean() {
 export const inputSchema = z.object({
   'stack-name': inputField.required(),
   template: inputField.required(),
+  'template-bucket': z.optional(
+    z.string().check(
+      z.regex(BUCKET_NAME, {
+        error: (issue) =>
+          `expected an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), found '${String(issue.input)}'`,
+      }),
+    ),
+  ),
   'parameters-file': inputField.optional(),
   parameters: inputField.keyValues(),
   'reset-parameters': z.pipe(

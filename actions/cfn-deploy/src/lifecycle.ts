@@ -57,7 +57,7 @@ export async function createStack(ctx: DeployContext, spec: StackSpec): Promise<
   const created = await ctx.client.send(
     new CreateStackCommand({
       StackName: spec.stackName,
-      TemplateBody: spec.templateBody,
+      ...spec.template,
       Parameters: spec.parameters,
       Capabilities: spec.capabilities,
       // Absent, not empty or false: an empty Tags list would remove tags, so say nothing unless asked.

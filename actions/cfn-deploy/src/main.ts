@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import {
   CloudFormationClient,
@@ -23,12 +22,11 @@ import { checkResets, loadParameters } from './parameters.js';
 import { previewStack } from './preview.js';
 import { parametersForUpdate } from './previous-parameters.js';
 import { logChanges, type ReportOptions, setStepOutputs, writeReport } from './report.js';
+import { prepareTemplate } from './template.js';
 import { waitForStack } from './wait-stack.js';
 
 /** Seconds between DescribeStacks polls; CloudFormation itself reports at about this pace. */
 const POLL_INTERVAL_MS = 5_000;
-// TemplateBody's documented limit; larger templates must go through S3 (TemplateURL).
-const MAX_TEMPLATE_BYTES = 51_200;
 
 /** The action's entry point: deploys the stack and fails the step on any error. */
 export async function run(): Promise<void> {
@@ -47,7 +45,7 @@ async function deploy(): Promise<void> {
   };
   const report: ReportOptions = { stackName: input['stack-name'], region, startedAt: Date.now(), operation: 'prepare' };
   try {
-    const spec = await buildSpec(input);
+    const spec = await buildSpec(input, region);
     const existing = await core.group('Check the stack', () => prepareStack(ctx, spec.stackName));
     report.stack = existing;
     const result = input['preview-only']
@@ -65,20 +63,18 @@ async function deploy(): Promise<void> {
   }
 }
 
-async function buildSpec(input: DeployInput): Promise<StackSpec> {
-  const templateBody = await readFile(input.template, 'utf8').catch((err: Error) => {
-    throw new Error(`expected a template file at '${input.template}', but it could not be read (${err.message})`);
-  });
-  if (Buffer.byteLength(templateBody) > MAX_TEMPLATE_BYTES) {
-    throw new Error(
-      `Template ${input.template} is ${Buffer.byteLength(templateBody)} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BYTES} inline. Split it into smaller stacks.`,
-    );
-  }
+async function buildSpec(input: DeployInput, region: string): Promise<StackSpec> {
   const parameters = await loadParameters({ file: input['parameters-file'], lines: input.parameters });
   checkResets(parameters, input['reset-parameters']);
+  const template = await prepareTemplate({
+    path: input.template,
+    stackName: input['stack-name'],
+    bucket: input['template-bucket'],
+    region,
+  });
   return {
     stackName: input['stack-name'],
-    templateBody,
+    template,
     parameters,
     resetParameters: input['reset-parameters'],
     capabilities: input.capabilities,

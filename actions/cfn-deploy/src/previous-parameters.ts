@@ -11,7 +11,7 @@ import type { DeployContext, StackSpec } from './context.js';
  * @throws when `resetParameters` names a parameter the new template does not declare.
  */
 export async function parametersForUpdate(ctx: DeployContext, spec: StackSpec, existing: Stack): Promise<Parameter[]> {
-  const summary = await ctx.client.send(new GetTemplateSummaryCommand({ TemplateBody: spec.templateBody }));
+  const summary = await ctx.client.send(new GetTemplateSummaryCommand({ ...spec.template }));
   const declared = (summary.Parameters ?? []).flatMap((p) => (p.ParameterKey ? [p.ParameterKey] : []));
   const unknown = spec.resetParameters.filter((name) => !declared.includes(name));
   if (unknown.length > 0) {

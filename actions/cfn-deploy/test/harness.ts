@@ -34,6 +34,7 @@ export interface StepFiles {
 const INPUT_NAMES = [
   'stack-name',
   'template',
+  'template-bucket',
   'parameters-file',
   'parameters',
   'capabilities',

@@ -1,11 +1,26 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { readStepOutputs } from './step.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * The file the runner runs for `actions/<name>`: its action.yml's `runs.main`, resolved against the
+ * action's folder (`../dist/<name>.js`, an entry of the shared bundle).
+ * @throws Error naming the action.yml when it has no `runs.main`.
+ */
+export function actionMain(action: string): string {
+  const file = join(root, 'actions', action, 'action.yml');
+  const main: unknown = parse(readFileSync(file, 'utf8'))?.runs?.main;
+  if (typeof main !== 'string' || main === '') {
+    throw new Error(`expected runs.main (the file the runner runs) in ${file}, found ${JSON.stringify(main)}`);
+  }
+  return join(dirname(file), main);
+}
 
 /** What one run of a built action bundle produced. */
 export interface BundleRun {
@@ -16,8 +31,8 @@ export interface BundleRun {
 }
 
 /**
- * Runs `actions/<name>/dist/index.js` as the runner does: `node dist/index.js` from the repository
- * root with `INPUT_*` variables by name, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at fresh temp
+ * Runs an action's bundle as the runner does: `node <runs.main>` (see {@link actionMain}) from the
+ * repository root with `INPUT_*` variables by name, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at fresh temp
  * files and RUNNER_TEMP at a fresh directory. Only PATH and `env` are passed on, so nothing of the
  * test process (its AWS profile, an INPUT_* left behind) leaks into the step.
  */
@@ -27,7 +42,7 @@ export async function runBundle(options: {
   env: Record<string, string>;
   timeoutMs?: number;
 }): Promise<BundleRun> {
-  const bundle = join(root, 'actions', options.action, 'dist', 'index.js');
+  const bundle = actionMain(options.action);
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'node scripts/build.mjs actions' first`);
   const dir = mkdtempSync(join(tmpdir(), `${options.action}-run-`));
   const output = join(dir, 'output');

@@ -1,0 +1,2 @@
+import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-F4KHXRFC.js";import"./chunk-WDU6CTEP.js";import"./chunk-A45DQOSP.js";import"./chunk-4DUERQ22.js";import"./chunk-5I7R3ZRB.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};
