@@ -1,13 +1,7 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  captureLog,
-  createStepFiles,
-  prepareStep,
-  readStepOutputs,
-  type StepFiles,
-  settle,
-} from '../../shared/test/support/step.js';
+import { describe, expect, it } from 'vitest';
+import { readStepOutputs, settle } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
+import { useCleanupStep } from './support/cleanup-step.js';
 import { fakeService } from './support/fake-ecs.js';
 import { account, ecsWith, networkStack, platformStack, serviceStack } from './support/fake-environment.js';
 
@@ -19,33 +13,8 @@ import { account, ecsWith, networkStack, platformStack, serviceStack } from './s
  * ListServices, DeleteTaskDefinitions, DescribeStacks, ListImages (see support/fake-ecs.ts).
  */
 
-const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
-
-let files: StepFiles;
-let log: ReturnType<typeof captureLog>;
-
-function step(inputs: Record<string, string> = {}): void {
-  prepareStep({
-    files,
-    inputNames: INPUT_NAMES,
-    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
-  });
-}
-
-beforeAll(() => {
-  files = createStepFiles('cleanup-resume');
-});
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  log = captureLog();
-});
-
-afterEach(() => {
-  log.restore();
-  vi.useRealTimers();
-  process.exitCode = undefined;
-});
+const cleanup = useCleanupStep('cleanup-resume', { environment: 'dev', confirm: 'dev', 'dry-run': 'false' });
+const { step } = cleanup;
 
 describe('cleanup of services an earlier run left', () => {
   it('should find a DRAINING service ListServices no longer lists and wait for it before deleting the stacks', async () => {
@@ -59,7 +28,7 @@ describe('cleanup of services an earlier run left', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual([
       'DeleteService monolith force',
       'DeregisterTaskDefinition dev-like:1',
@@ -74,8 +43,8 @@ describe('cleanup of services an earlier run left', () => {
       'DeleteStack dev-network',
     ]);
     expect(ecs.services.map((s) => `${s.name} ${s.status}`)).toEqual(['like INACTIVE', 'monolith INACTIVE']);
-    expect(log.text()).toContain('like DRAINING');
-    expect(JSON.parse(readStepOutputs(files.output).resources ?? '[]').slice(0, 2)).toEqual([
+    expect(cleanup.log.text()).toContain('like DRAINING');
+    expect(JSON.parse(readStepOutputs(cleanup.files.output).resources ?? '[]').slice(0, 2)).toEqual([
       { kind: 'ECS service', name: 'monolith', action: 'delete (force)' },
       { kind: 'ECS service', name: 'like', action: 'wait until INACTIVE (already deleted, DRAINING)' },
     ]);
@@ -88,7 +57,7 @@ describe('cleanup of services an earlier run left', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls.filter((c) => c.startsWith('UpdateService') || c.startsWith('DeleteService'))).toEqual([]);
     expect(ecs.services[0]?.status).toBe('INACTIVE');
     expect(fake.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE', 'DELETE_COMPLETE']);
@@ -101,7 +70,7 @@ describe('cleanup of services an earlier run left', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls.slice(0, 1)).toEqual(['DeleteService monolith force']);
     expect(fake.calls.some((c) => c.startsWith('UpdateService'))).toBe(false);
   });
@@ -113,7 +82,7 @@ describe('cleanup of services an earlier run left', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(first.calls.filter((c) => c.includes('Service'))).toEqual([]);
 
     step();
@@ -122,7 +91,7 @@ describe('cleanup of services an earlier run left', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(second.calls).toEqual(['DeleteStack dev-platform', 'DeleteStack dev-network']);
   });
 
@@ -134,7 +103,7 @@ describe('cleanup of services an earlier run left', () => {
     await settle(run());
 
     expect(process.exitCode).toBe(1);
-    expect(log.text()).toMatch(
+    expect(cleanup.log.text()).toMatch(
       /::error::Timed out after 1m00s waiting for 1 service\(s\) to become INACTIVE \(last seen: like DRAINING\)/,
     );
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack') || c.startsWith('DeleteTaskDefinitions'))).toEqual([]);
@@ -155,7 +124,7 @@ describe('cleanup of services an earlier run left', () => {
 
     expect(process.exitCode).toBe(1);
     expect(fake.calls).toEqual(['DeleteService monolith force']);
-    expect(log.text()).toContain('not authorized to perform: ecs:DeleteService');
+    expect(cleanup.log.text()).toContain('not authorized to perform: ecs:DeleteService');
   });
 });
 
@@ -173,7 +142,7 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls.filter((c) => c.includes('TaskDefinition'))).toEqual([
       'DeregisterTaskDefinition dev-like:3',
       'DeleteTaskDefinitions dev-like:3',
@@ -199,7 +168,7 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual([
       'BatchDeleteImage dev/monolith 1',
       'DeleteStack dev-service-like',
@@ -207,7 +176,7 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
     ]);
-    expect(log.text()).toContain('Repository dev/monolith is already gone.');
+    expect(cleanup.log.text()).toContain('Repository dev/monolith is already gone.');
   });
 
   it('should wait for a stack an earlier run left DELETE_IN_PROGRESS without deleting it again', async () => {
@@ -220,10 +189,10 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual(['DeleteStack dev-network']);
-    expect(log.text()).toContain('dev-platform is already being deleted (DELETE_IN_PROGRESS)');
-    expect(log.text()).toContain('Deleted stack dev-platform.');
+    expect(cleanup.log.text()).toContain('dev-platform is already being deleted (DELETE_IN_PROGRESS)');
+    expect(cleanup.log.text()).toContain('Deleted stack dev-platform.');
   });
 
   it('should pass over a stack whose deletion finished between ListStacks and DescribeStacks', async () => {
@@ -235,7 +204,7 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual(['DeleteStack dev-network']);
   });
 
@@ -248,7 +217,7 @@ describe('cleanup of task definitions, images and stacks an earlier run left', (
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual([
       'DeleteStack dev-platform',
       'DeleteStack dev-network',

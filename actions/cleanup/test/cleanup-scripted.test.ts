@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  captureLog,
-  createStepFiles,
-  prepareStep,
-  readStepOutputs,
-  type StepFiles,
-  settle,
-} from '../../shared/test/support/step.js';
+import { describe, expect, it } from 'vitest';
+import { readStepOutputs, settle } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
+import { useCleanupStep } from './support/cleanup-step.js';
 import {
   type FakeResource,
   type FakeTable,
@@ -23,13 +17,9 @@ import {
 
 // CloudFormation states moto cannot reach (DELETE_FAILED, DELETE_SKIPPED events), scripted from the API reference.
 
-const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
 const TABLE = 'dev-mysfits';
 const VPC_IN_USE =
   'Resource handler returned message: "The vpc \'vpc-0a1b2c3d4e5f67890\' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400, Request ID: 6f2c9a1e-example)" (HandlerErrorCode: InvalidRequest)';
-
-let files: StepFiles;
-let log: ReturnType<typeof captureLog>;
 
 /** The platform stack as platform.yml makes it; `tablePolicy: 'Delete'` is one deployed before it retained the table. */
 function platformStack(extra: FakeResource[] = [], tablePolicy: 'Delete' | 'Retain' = 'Retain') {
@@ -59,32 +49,8 @@ function table(state: Partial<FakeTable> = {}): FakeTable {
   return { name: TABLE, exists: true, deletionProtection: false, ...state };
 }
 
-function rows(): Array<{ kind: string; name: string; action: string }> {
-  return JSON.parse(readStepOutputs(files.output).resources ?? '[]');
-}
-
-function step(inputs: Record<string, string>): void {
-  prepareStep({
-    files,
-    inputNames: INPUT_NAMES,
-    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
-  });
-}
-
-beforeAll(() => {
-  files = createStepFiles('cleanup');
-});
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  log = captureLog();
-});
-
-afterEach(() => {
-  log.restore();
-  vi.useRealTimers();
-  process.exitCode = undefined;
-});
+const cleanup = useCleanupStep('cleanup', { environment: 'dev', confirm: 'dev', 'dry-run': 'false' });
+const { step, rows } = cleanup;
 
 describe('cleanup with keep-data (the default)', () => {
   it('should delete the stacks and keep the table their DeletionPolicy retains, never deleting it', async () => {
@@ -93,7 +59,7 @@ describe('cleanup with keep-data (the default)', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toEqual([
       `UpdateTable ${TABLE} DeletionProtectionEnabled=true`,
       'DeleteStack dev-platform',
@@ -112,15 +78,15 @@ describe('cleanup with keep-data (the default)', () => {
     expect(account.table).toEqual({ name: TABLE, exists: true, deletionProtection: true });
     expect(platform?.resources.find((r) => r.logicalId === 'MysfitsTable')?.status).toBe('DELETE_SKIPPED');
     expect(account.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
-    expect(log.text()).not.toContain('::error::');
-    expect(log.text()).toContain(`::notice::Table ${TABLE} was kept with its data`);
+    expect(cleanup.log.text()).not.toContain('::error::');
+    expect(cleanup.log.text()).toContain(`::notice::Table ${TABLE} was kept with its data`);
 
     expect(rows()).toEqual([
       { kind: 'Stack', name: 'dev-platform', action: 'delete' },
       { kind: 'Stack', name: 'dev-network', action: 'delete' },
       { kind: 'DynamoDB table', name: TABLE, action: 'keep (its stack retains it, deletion protection on first)' },
     ]);
-    const summary = readFileSync(files.summary, 'utf8');
+    const summary = readFileSync(cleanup.files.summary, 'utf8');
     expect(summary).toContain(`✅ Environment dev deleted. Table ${TABLE} was kept with its data`);
     expect(summary).toContain(
       'must be deleted — or imported into the new stack — before the platform stack of dev can be created again under the same name',
@@ -134,11 +100,11 @@ describe('cleanup with keep-data (the default)', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toEqual([]);
-    expect(readStepOutputs(files.output).count).toBe('0');
-    expect(log.text()).toContain('Nothing to delete: environment dev is already clean.');
-    expect(readFileSync(files.summary, 'utf8')).toContain(`Table ${TABLE} was kept with its data`);
+    expect(readStepOutputs(cleanup.files.output).count).toBe('0');
+    expect(cleanup.log.text()).toContain('Nothing to delete: environment dev is already clean.');
+    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(`Table ${TABLE} was kept with its data`);
   });
 
   it('should fail, table intact, when the platform stack predates DeletionPolicy Retain', async () => {
@@ -150,7 +116,7 @@ describe('cleanup with keep-data (the default)', () => {
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=true`, 'DeleteStack dev-platform']);
     expect(account.table.exists).toBe(true);
-    const text = log.text();
+    const text = cleanup.log.text();
     expect(text).toContain(`::error::dev-platform: MysfitsTable (AWS::DynamoDB::Table): ${PROTECTED_TABLE_REASON}`);
     expect(text).toContain('Deploy the platform stack with the current platform.yml (DeletionPolicy Retain)');
     expect(text).not.toContain('rerun the cleanup (it picks up where it stopped)');
@@ -170,9 +136,9 @@ describe('cleanup with keep-data (the default)', () => {
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual(['DeleteStack dev-platform']);
     expect(account.table).toEqual(table({ deletionProtection: true }));
-    expect(log.text()).toContain(`::error::dev-platform: AssetsBucket (AWS::S3::Bucket): ${bucket}`);
-    expect(log.text()).toContain('Fix or remove those resources, then rerun the cleanup');
-    const summary = readFileSync(files.summary, 'utf8');
+    expect(cleanup.log.text()).toContain(`::error::dev-platform: AssetsBucket (AWS::S3::Bucket): ${bucket}`);
+    expect(cleanup.log.text()).toContain('Fix or remove those resources, then rerun the cleanup');
+    const summary = readFileSync(cleanup.files.summary, 'utf8');
     expect(summary).toContain('❌ Stack dev-platform ended in DELETE_FAILED');
     expect(summary).toContain(`<td>AssetsBucket</td><td>AWS::S3::Bucket</td><td>${bucket}</td>`);
   });
@@ -188,7 +154,7 @@ describe('cleanup with keep-data false', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toEqual([
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
@@ -197,14 +163,16 @@ describe('cleanup with keep-data false', () => {
     ]);
     expect(account.dynamodb.commandCalls(DeleteTableCommand)[0]?.args[0].input).toEqual({ TableName: TABLE });
     expect(account.table.exists).toBe(false);
-    expect(log.text()).toContain(`table ${TABLE} to be deleted: DELETING`);
-    expect(log.text()).toContain(`Deleted table ${TABLE}.`);
+    expect(cleanup.log.text()).toContain(`table ${TABLE} to be deleted: DELETING`);
+    expect(cleanup.log.text()).toContain(`Deleted table ${TABLE}.`);
     expect(rows().at(-1)).toEqual({
       kind: 'DynamoDB table',
       name: TABLE,
       action: 'delete after the stacks (deletion protection off first)',
     });
-    expect(readFileSync(files.summary, 'utf8')).toContain(`Table ${TABLE} deleted with its data (keep-data is false).`);
+    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(
+      `Table ${TABLE} deleted with its data (keep-data is false).`,
+    );
   });
 
   it('should delete a table kept by an earlier run, found by its name, and be a no-op the time after', async () => {
@@ -213,7 +181,7 @@ describe('cleanup with keep-data false', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=false`, `DeleteTable ${TABLE}`]);
     expect(rows()).toEqual([
       { kind: 'DynamoDB table', name: TABLE, action: 'delete after the stacks (deletion protection off first)' },
@@ -222,10 +190,12 @@ describe('cleanup with keep-data false', () => {
     step({ 'keep-data': 'false' });
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toHaveLength(2);
-    expect(readStepOutputs(files.output).count).toBe('0');
-    expect(readFileSync(files.summary, 'utf8')).toContain('Nothing to delete: the environment is already clean.');
+    expect(readStepOutputs(cleanup.files.output).count).toBe('0');
+    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(
+      'Nothing to delete: the environment is already clean.',
+    );
   });
 });
 
@@ -239,14 +209,14 @@ describe('cleanup dry run', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(account.calls).toEqual([]);
     expect(rows()).toEqual([
       { kind: 'Stack', name: 'dev-platform', action: 'delete' },
       { kind: 'Stack', name: 'dev-network', action: 'delete' },
       { kind: 'DynamoDB table', name: TABLE, action },
     ]);
-    expect(readFileSync(files.summary, 'utf8')).toContain('(dry run: nothing changed)');
+    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain('(dry run: nothing changed)');
   });
 });
 
@@ -274,12 +244,12 @@ describe('cleanup when a stack ends DELETE_FAILED', () => {
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual(['DeleteStack dev-platform', 'DeleteStack dev-network']);
     expect(account.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_FAILED']);
-    const text = log.text();
+    const text = cleanup.log.text();
     expect(text).toContain(`::error::dev-network: Vpc (AWS::EC2::VPC): ${VPC_IN_USE}`);
     expect(text).toContain('::error::Stack dev-network ended in DELETE_FAILED:%0A  - Vpc (AWS::EC2::VPC): ');
     expect(text).toContain('rerun the cleanup (it picks up where it stopped).');
     expect(text).not.toContain('an old reason from a previous run');
-    const summary = readFileSync(files.summary, 'utf8');
+    const summary = readFileSync(cleanup.files.summary, 'utf8');
     expect(summary).toContain('❌ Stack dev-network ended in DELETE_FAILED');
     expect(summary).toContain(`<td>Vpc</td><td>AWS::EC2::VPC</td><td>${VPC_IN_USE.replace(/"/g, '&quot;')}</td>`);
     expect(summary).toContain(encodeURIComponent(network.id));

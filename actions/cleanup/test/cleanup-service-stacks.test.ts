@@ -1,13 +1,7 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  captureLog,
-  createStepFiles,
-  prepareStep,
-  readStepOutputs,
-  type StepFiles,
-  settle,
-} from '../../shared/test/support/step.js';
+import { describe, expect, it } from 'vitest';
+import { settle } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
+import { useCleanupStep } from './support/cleanup-step.js';
 import { fakeStack } from './support/fake-aws.js';
 import { fakeService } from './support/fake-ecs.js';
 import {
@@ -26,37 +20,8 @@ import {
  * BatchDeleteImage; see support/): moto has no DELETE_FAILED and no export-in-use refusal.
  */
 
-const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
-
-let files: StepFiles;
-let log: ReturnType<typeof captureLog>;
-
-function step(inputs: Record<string, string> = {}): void {
-  prepareStep({
-    files,
-    inputNames: INPUT_NAMES,
-    inputs: { environment: 'dev', confirm: 'dev', 'dry-run': 'false', ...inputs },
-  });
-}
-
-function rows(): Array<{ kind: string; name: string; action: string }> {
-  return JSON.parse(readStepOutputs(files.output).resources ?? '[]');
-}
-
-beforeAll(() => {
-  files = createStepFiles('cleanup-service-stacks');
-});
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  log = captureLog();
-});
-
-afterEach(() => {
-  log.restore();
-  vi.useRealTimers();
-  process.exitCode = undefined;
-});
+const cleanup = useCleanupStep('cleanup-service-stacks', { environment: 'dev', confirm: 'dev', 'dry-run': 'false' });
+const { step, rows } = cleanup;
 
 describe('cleanup of the service stacks', () => {
   it('should delete each service stack after the ECS services and the scaling stacks, before the platform and the network', async () => {
@@ -75,7 +40,7 @@ describe('cleanup of the service stacks', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls.filter((c) => !c.includes('TaskDefinition'))).toEqual([
       'DeleteService like force',
       'DeleteService worker force',
@@ -107,7 +72,7 @@ describe('cleanup of the service stacks', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual([]);
     expect(rows().map((r) => `${r.kind} ${r.name}`)).toContain('Stack dev-service-like');
     expect(fake.stacks.map((s) => s.status)).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_COMPLETE']);
@@ -121,8 +86,8 @@ describe('cleanup of the service stacks', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
-    expect(log.text()).toContain('like DRAINING');
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(cleanup.log.text()).toContain('like DRAINING');
     expect(ecs.services[0]?.status).toBe('INACTIVE');
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual([
       'DeleteStack dev-service-like',
@@ -144,7 +109,7 @@ describe('cleanup of the service stacks', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual([
       'BatchDeleteImage dev/like 2',
       'DeleteStack dev-service-like',
@@ -167,10 +132,10 @@ describe('cleanup of the service stacks', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).not.toContain('DeleteStack dev-service-network');
     expect(other.status).toBe('CREATE_COMPLETE');
-    expect(log.text()).toContain(
+    expect(cleanup.log.text()).toContain(
       "::warning::Stack dev-service-network is named like a stack of environment dev but its EnvironmentName parameter is 'dev-service': left alone.",
     );
   });
@@ -190,10 +155,10 @@ describe('cleanup of the service stacks', () => {
 
     expect(process.exitCode).toBe(1);
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual(['DeleteStack dev-platform']);
-    expect(log.text()).toContain(
+    expect(cleanup.log.text()).toContain(
       '::error::CloudFormation did not delete stack dev-platform (it stays CREATE_COMPLETE): Export dev-PublicListenerArn cannot be deleted as it is in use by reporting.',
     );
-    expect(log.text()).not.toContain('Timed out');
+    expect(cleanup.log.text()).not.toContain('Timed out');
     expect(fake.stacks.map((s) => s.status)).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_COMPLETE']);
   });
 });

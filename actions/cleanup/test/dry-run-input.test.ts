@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  captureLog,
-  createStepFiles,
-  prepareStep,
-  readStepOutputs,
-  type StepFiles,
-  settle,
-} from '../../shared/test/support/step.js';
+import { describe, expect, it } from 'vitest';
+import { readStepOutputs, settle } from '../../shared/test/support/step.js';
 import { run } from '../src/main.js';
+import { useCleanupStep } from './support/cleanup-step.js';
 import { fakeAccount, fakeStack } from './support/fake-aws.js';
 
 /*
@@ -16,11 +10,6 @@ import { fakeAccount, fakeStack } from './support/fake-aws.js';
  * word true or false (a mangled boolean, `yes`, `0`), must never delete. CloudFormation and DynamoDB
  * scripted as in cleanup-scripted.test.ts (DescribeStacks, DeleteStack, DescribeTable).
  */
-
-const INPUT_NAMES = ['environment', 'confirm', 'dry-run', 'keep-data', 'bootstrap-stack', 'timeout', 'region'];
-
-let files: StepFiles;
-let log: ReturnType<typeof captureLog>;
 
 function account() {
   const network = fakeStack({
@@ -30,24 +19,8 @@ function account() {
   return fakeAccount({ stacks: [network], table: { name: 'dev-mysfits', exists: false, deletionProtection: false } });
 }
 
-function step(inputs: Record<string, string>): void {
-  prepareStep({ files, inputNames: INPUT_NAMES, inputs: { environment: 'dev', confirm: 'dev', ...inputs } });
-}
-
-beforeAll(() => {
-  files = createStepFiles('cleanup-dry-run');
-});
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  log = captureLog();
-});
-
-afterEach(() => {
-  log.restore();
-  vi.useRealTimers();
-  process.exitCode = undefined;
-});
+const cleanup = useCleanupStep('cleanup-dry-run', { environment: 'dev', confirm: 'dev' });
+const { step } = cleanup;
 
 describe('cleanup dry-run input', () => {
   it('should only list what would go when dry-run is not given', async () => {
@@ -56,12 +29,12 @@ describe('cleanup dry-run input', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual([]);
     expect(fake.stacks[0]?.status).toBe('CREATE_COMPLETE');
-    expect(log.text()).toContain('Cleanup of dev would do:');
-    expect(readStepOutputs(files.output).count).toBe('1');
-    expect(readFileSync(files.summary, 'utf8')).toContain('(dry run: nothing changed)');
+    expect(cleanup.log.text()).toContain('Cleanup of dev would do:');
+    expect(readStepOutputs(cleanup.files.output).count).toBe('1');
+    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain('(dry run: nothing changed)');
   });
 
   it.each(['yes', 'no', '0', '1', 'False', 'TRUE', 'flase', 'off'])(
@@ -73,7 +46,7 @@ describe('cleanup dry-run input', () => {
       await settle(run());
 
       expect(process.exitCode).toBe(1);
-      expect(log.text()).toContain(
+      expect(cleanup.log.text()).toContain(
         `::error::Input 'dry-run': expected exactly true (only list) or false (delete), found '${value}'`,
       );
       expect(fake.cfn.calls()).toHaveLength(0);
@@ -87,7 +60,7 @@ describe('cleanup dry-run input', () => {
 
     await settle(run());
 
-    expect(process.exitCode, log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
     expect(fake.calls).toEqual(['DeleteStack dev-network']);
     expect(fake.stacks[0]?.status).toBe('DELETE_COMPLETE');
   });
