@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from '../../shared/test/support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/action-step.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 // No AWS variable at all, and no instance metadata lookup (the chain's last resort).
