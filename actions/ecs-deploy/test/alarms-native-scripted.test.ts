@@ -23,6 +23,7 @@ import {
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   SD_OLD_ARN,
   service,
@@ -38,10 +39,7 @@ import {
 // StateReason, StateTransitionedTimestamp).
 const ecs = mockClient(ECSClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const ERRORS = 'mysfits-monolith-target-5xx';
 const LATENCY = 'mysfits-monolith-target-p99';
 const LATENCY_REASON =

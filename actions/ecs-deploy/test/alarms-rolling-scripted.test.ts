@@ -14,7 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../shared/src/summary.js';
 import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { deployment, NEW_TD, OLD_TD, service } from './support/ecs-fixtures.js';
+import { deployment, NEW_TD, OLD_TD, SCRIPTED_ENV, service } from './support/ecs-fixtures.js';
 
 // Scripted ECS and CloudWatch: moto skips AWS::CloudWatch::Alarm and its ECS never fails a
 // deployment on alarms. Shapes from the API references: ECS DescribeServices
@@ -24,10 +24,7 @@ import { deployment, NEW_TD, OLD_TD, service } from './support/ecs-fixtures.js';
 // no wording for an alarm failure's rolloutStateReason; the one below is an example that names alarms.
 const ecs = mockClient(ECSClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const NEW_ID = 'ecs-svc/2222222222222222222';
 const ROLLBACK_ID = 'ecs-svc/3333333333333333333';
 const ERRORS = 'mysfits-monolith-target-5xx';

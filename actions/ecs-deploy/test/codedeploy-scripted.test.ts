@@ -28,17 +28,14 @@ import {
   HOOK_ARN,
   TARGET_ID,
 } from './support/codedeploy-fixtures.js';
-import { NEW_TD } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV } from './support/ecs-fixtures.js';
 
 // moto has no CodeDeploy, and its CODE_DEPLOY services have no task sets: scripted replies with
 // the shapes of the CodeDeploy API reference (CreateDeployment, GetDeployment,
 // ListDeploymentTargets, BatchGetDeploymentTargets, StopDeployment) and ECS's (DescribeServices).
 const ecs = mockClient(ECSClient);
 const codedeploy = mockClient(CodeDeployClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 
 /** GetDeployment + BatchGetDeploymentTargets answer these steps in order, the last one repeated. */
 function script(steps: Array<{ info: Partial<DeploymentInfo>; target?: ECSTarget }>): void {

@@ -30,17 +30,14 @@ import {
   TARGET_ID,
   taskSet,
 } from './support/codedeploy-fixtures.js';
-import { NEW_TD, service } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV, service } from './support/ecs-fixtures.js';
 
 // Scripted ECS and CodeDeploy (moto has no CodeDeploy and gives CODE_DEPLOY services no task
 // sets), shapes from the API references: ECS CreateService/UpdateService/DescribeServices
 // (taskSets), CodeDeploy CreateDeployment/GetDeployment/BatchGetDeploymentTargets.
 const ecs = mockClient(ECSClient);
 const codedeploy = mockClient(CodeDeployClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 
 const SERVICE_FILE = `
 launchType: FARGATE

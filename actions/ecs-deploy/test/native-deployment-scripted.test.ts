@@ -25,6 +25,7 @@ import {
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   SD_OLD_ARN,
   service,
@@ -38,10 +39,7 @@ import {
 // DescribeServiceDeployments (targetServiceRevision, lifecycleHookDetails, deploymentCircuitBreaker),
 // DescribeServiceRevisions (taskDefinition), ListTasks (nextToken pages), DescribeTasks (up to 100 tasks).
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 /** Another deployment's ARN (a concurrent deploy of the same service). */
 const SD_OTHER_ARN = SD_ARN.replace(/[^/]+$/, 'Zz9yY8xX7wW6vV5uU4tT3');
 

@@ -13,15 +13,20 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { NEW_TD, REV_NEW, SD_ARN, service, serviceDeployment, serviceRevision } from './support/ecs-fixtures.js';
+import {
+  NEW_TD,
+  REV_NEW,
+  SCRIPTED_ENV,
+  SD_ARN,
+  service,
+  serviceDeployment,
+  serviceRevision,
+} from './support/ecs-fixtures.js';
 
 // Scripted ECS: moto has no DescribeServiceDeployments / DescribeServiceRevisions / StopServiceDeployment.
 // Shapes from the ECS API reference (UpdateService names service.currentServiceDeployment).
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const blueGreen = () =>
   service({
     deploymentConfiguration: {

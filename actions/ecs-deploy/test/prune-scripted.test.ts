@@ -24,6 +24,7 @@ import {
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   service,
   serviceDeployment,
@@ -35,10 +36,7 @@ import {
 // never pages and ignores `sort`), and DeleteTaskDefinitions failures. Shapes from the ECS API
 // reference for those operations.
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const td = (revision: number) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/mysfits-monolith:${revision}`;
 /** Revisions `from` down to `to`, as ListTaskDefinitions with sort DESC lists them. */
 const desc = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => td(from - i));

@@ -15,17 +15,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { deployment, NEW_TD, OLD_TD, service, stoppedTask } from './support/ecs-fixtures.js';
+import { deployment, NEW_TD, OLD_TD, SCRIPTED_ENV, service, stoppedTask } from './support/ecs-fixtures.js';
 
 // Scripted ECS: moto's deployments never change after UpdateService and its services never run
 // tasks, so neither a circuit breaker nor a rollback can happen there. Shapes from the ECS API
 // reference: DescribeServices (deployments[].rolloutState, deploymentConfiguration), ListTasks
 // (nextToken pages of up to 100), DescribeTasks (up to 100 tasks per call).
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const OLD_ID = 'ecs-svc/1111111111111111111';
 const NEW_ID = 'ecs-svc/2222222222222222222';
 const ROLLBACK_ID = 'ecs-svc/3333333333333333333';

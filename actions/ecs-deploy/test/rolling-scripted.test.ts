@@ -13,14 +13,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { deployment, event, NEW_TD, OLD_TD, service, stoppedTask } from './support/ecs-fixtures.js';
+import { deployment, event, NEW_TD, OLD_TD, SCRIPTED_ENV, service, stoppedTask } from './support/ecs-fixtures.js';
 
 // Scripted ECS (moto's services never run tasks and its deployments never change after UpdateService).
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const NEW_ID = 'ecs-svc/2222222222222222222';
 
 function inputs(extra: Record<string, string> = {}): void {

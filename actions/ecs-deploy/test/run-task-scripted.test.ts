@@ -11,14 +11,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { NEW_TD } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV } from './support/ecs-fixtures.js';
 
 // Scripted ECS for exit codes moto cannot produce (its containers always exit 0).
 const ecs = mockClient(ECSClient);
-const action = useActionStep({
-  action: 'ecs-deploy',
-  env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-});
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task/mysfits-dev/0f1e2d3c';
 
 beforeEach(() => {
