@@ -15,15 +15,13 @@ import {
   type CloudFormationStub,
   event,
   MODIFY_VPC,
-  prepareStep,
   scriptChangeSet,
   scriptStacks,
-  settle,
   stack,
   useScriptedCloudFormation,
-} from './harness.js';
+} from './support/cfn-fixtures.js';
 
-const { cfn, files, log } = useScriptedCloudFormation();
+const { cfn, step } = useScriptedCloudFormation();
 
 /** Three full pages of an older history: a console update, and a CLI create that passed no token. */
 function oldHistory(timestamp: (index: number) => Date): StackEvent[][] {
@@ -62,7 +60,7 @@ function pagesRead(): (string | undefined)[] {
 
 describe('cfn-deploy stack events (DescribeStackEvents paging)', () => {
   it('should read only the first page of a long history while it follows an update', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptStacks(cfn, [stack('UPDATE_COMPLETE'), stack('UPDATE_IN_PROGRESS'), stack('UPDATE_COMPLETE')]);
     scriptChangeSet(cfn, { changes: [MODIFY_VPC] });
     const started = Date.now();
@@ -80,20 +78,20 @@ describe('cfn-deploy stack events (DescribeStackEvents paging)', () => {
       return [...ours];
     });
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     const token = cfn.commandCalls(ExecuteChangeSetCommand)[0]?.args[0].input.ClientRequestToken;
     expect(token).toMatch(/^[a-zA-Z0-9][-a-zA-Z0-9]{0,127}$/);
     expect(pagesRead().length).toBeGreaterThan(0);
     expect(pagesRead().filter((page) => page !== undefined)).toEqual([]);
-    expect(log().match(/UPDATE_COMPLETE {2}Vpc \(AWS::EC2::VPC\)/g)).toHaveLength(1);
-    expect(log().match(/UPDATE_IN_PROGRESS {2}dev-network/g)).toHaveLength(1);
-    expect(log()).not.toContain('OldBucket');
+    expect(step.log().match(/UPDATE_COMPLETE {2}Vpc \(AWS::EC2::VPC\)/g)).toHaveLength(1);
+    expect(step.log().match(/UPDATE_IN_PROGRESS {2}dev-network/g)).toHaveLength(1);
+    expect(step.log()).not.toContain('OldBucket');
   });
 
   it('should tell an earlier operation by its token even when its timestamps look newer', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptStacks(cfn, [stack('UPDATE_COMPLETE'), stack('UPDATE_IN_PROGRESS'), stack('UPDATE_ROLLBACK_COMPLETE')]);
     scriptChangeSet(cfn, { changes: [MODIFY_VPC] });
     // CloudFormation's clock an hour ahead of the runner's: only the token separates the operations.
@@ -113,15 +111,15 @@ describe('cfn-deploy stack events (DescribeStackEvents paging)', () => {
       ];
     });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain('Vpc (AWS::EC2::VPC) UPDATE_FAILED: The CIDR 10.0.0.0/33 is invalid.');
-    expect(log()).not.toContain('an old failure');
+    expect(step.log()).toContain('Vpc (AWS::EC2::VPC) UPDATE_FAILED: The CIDR 10.0.0.0/33 is invalid.');
+    expect(step.log()).not.toContain('an old failure');
   });
 
   it('should read only the first page while it waits for an operation someone else started', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptStacks(cfn, [stack('UPDATE_IN_PROGRESS'), stack('UPDATE_IN_PROGRESS'), stack('UPDATE_COMPLETE')]);
     scriptChangeSet(cfn, { failedReason: "The submitted information didn't contain changes." });
     const started = Date.now();
@@ -133,11 +131,11 @@ describe('cfn-deploy stack events (DescribeStackEvents paging)', () => {
       return calls > 1 ? theirs : [];
     });
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(pagesRead().filter((page) => page !== undefined)).toEqual([]);
-    expect(log().match(/UPDATE_COMPLETE {2}dev-network/g)).toHaveLength(1);
-    expect(log()).not.toContain('OldBucket');
+    expect(step.log().match(/UPDATE_COMPLETE {2}dev-network/g)).toHaveLength(1);
+    expect(step.log()).not.toContain('OldBucket');
   });
 });

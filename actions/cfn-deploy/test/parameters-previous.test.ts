@@ -14,17 +14,15 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import {
   MODIFY_VPC,
-  prepareStep,
   STACK_ID,
   scriptChangeSet,
   scriptEvents,
   scriptStacks,
-  settle,
   stack,
   useScriptedCloudFormation,
-} from './harness.js';
+} from './support/cfn-fixtures.js';
 
-const { cfn, files, log } = useScriptedCloudFormation();
+const { cfn, step } = useScriptedCloudFormation();
 
 const declared = (key: string, extra: Partial<ParameterDeclaration> = {}): ParameterDeclaration => ({
   ParameterKey: key,
@@ -61,12 +59,12 @@ function scriptUpdate(): void {
 
 describe('cfn-deploy parameters on update (UsePreviousValue)', () => {
   it('should keep the values of parameters the inputs do not name and the new template still declares', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', parameters: 'EnvironmentName=dev' });
+    step.start({ 'stack-name': 'dev-network', parameters: 'EnvironmentName=dev' });
     scriptUpdate();
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(GetTemplateSummaryCommand)[0]?.args[0].input).toEqual({
       TemplateBody: expect.stringContaining('AWS::SQS::Queue'),
     });
@@ -75,77 +73,77 @@ describe('cfn-deploy parameters on update (UsePreviousValue)', () => {
       { ParameterKey: 'VpcCidr', UsePreviousValue: true },
       { ParameterKey: 'DbPassword', UsePreviousValue: true },
     ]);
-    expect(log()).toContain('Keeping the values dev-network already has for VpcCidr, DbPassword');
+    expect(step.log()).toContain('Keeping the values dev-network already has for VpcCidr, DbPassword');
   });
 
   it('should send a parameter named by reset-parameters back to its template default', async () => {
-    prepareStep(files(), {
+    step.start({
       'stack-name': 'dev-network',
       parameters: 'EnvironmentName=dev',
       'reset-parameters': 'VpcCidr',
     });
     scriptUpdate();
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.Parameters).toEqual([
       { ParameterKey: 'EnvironmentName', ParameterValue: 'dev' },
       { ParameterKey: 'DbPassword', UsePreviousValue: true },
     ]);
-    expect(log()).toContain('Resetting VpcCidr of dev-network to the template default');
+    expect(step.log()).toContain('Resetting VpcCidr of dev-network to the template default');
   });
 
   it('should fail before any change set when reset-parameters names a parameter the template does not declare', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'reset-parameters': 'VpcCidr\nRetired' });
+    step.start({ 'stack-name': 'dev-network', 'reset-parameters': 'VpcCidr\nRetired' });
     scriptUpdate();
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain(
+    expect(step.log()).toContain(
       "Input 'reset-parameters': expected names of parameters the template declares (EnvironmentName, VpcCidr, DbPassword, NatGatewayCount), found 'Retired'",
     );
     expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
 
   it('should reject a parameter that is both given a value and reset, before calling AWS', async () => {
-    prepareStep(files(), {
+    step.start({
       'stack-name': 'dev-network',
       parameters: 'VpcCidr=10.2.0.0/16',
       'reset-parameters': 'VpcCidr',
     });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain(
+    expect(step.log()).toContain(
       "Input 'reset-parameters': VpcCidr is also given a value (parameters or parameters-file); expected each parameter to be either set or reset",
     );
     expect(cfn.calls()).toHaveLength(0);
   });
 
   it('should reject a reset-parameters entry that is not a parameter name', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'reset-parameters': 'Vpc-Cidr' });
+    step.start({ 'stack-name': 'dev-network', 'reset-parameters': 'Vpc-Cidr' });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain(
+    expect(step.log()).toContain(
       "Input 'reset-parameters': expected parameter names (letters and digits), found 'Vpc-Cidr'",
     );
     expect(cfn.calls()).toHaveLength(0);
   });
 
   it('should create a new stack with only the named parameters and no template lookup', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', parameters: 'EnvironmentName=dev' });
+    step.start({ 'stack-name': 'dev-network', parameters: 'EnvironmentName=dev' });
     scriptStacks(cfn, [undefined, stack('CREATE_COMPLETE')]);
     cfn.on(CreateStackCommand).resolves({ StackId: STACK_ID });
     scriptEvents(cfn, [[]]);
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateStackCommand)[0]?.args[0].input.Parameters).toEqual([
       { ParameterKey: 'EnvironmentName', ParameterValue: 'dev' },
     ]);

@@ -9,18 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import {
   MODIFY_VPC,
-  prepareStep,
-  readStepOutputs,
   STACK_ID,
   scriptChangeSet,
   scriptEvents,
   scriptStacks,
-  settle,
   stack,
   useScriptedCloudFormation,
-} from './harness.js';
+} from './support/cfn-fixtures.js';
 
-const { cfn, files, log } = useScriptedCloudFormation();
+const { cfn, step } = useScriptedCloudFormation();
 
 const REASON =
   'Transform AWS::Serverless-2016-10-31 failed with: Invalid Serverless Application Specification document.';
@@ -40,42 +37,46 @@ function scriptNewStackPreview(
 
 describe('cfn-deploy preview of a new stack (CREATE change set)', () => {
   it('should delete the REVIEW_IN_PROGRESS stack when the change set fails, and say so', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'preview-only': 'true' });
+    step.start({ 'stack-name': 'dev-network', 'preview-only': 'true' });
     scriptNewStackPreview({ failedReason: REASON }, ['DELETE_IN_PROGRESS', undefined]);
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.ChangeSetType).toBe('CREATE');
     expect(cfn.commandCalls(DeleteStackCommand).map((call) => call.args[0].input.StackName)).toEqual([STACK_ID]);
-    expect(log()).toContain(`::error::The change set for dev-network failed: ${REASON}`);
-    expect(log()).toContain('The empty stack dev-network that the preview created (REVIEW_IN_PROGRESS) was deleted.');
+    expect(step.log()).toContain(`::error::The change set for dev-network failed: ${REASON}`);
+    expect(step.log()).toContain(
+      'The empty stack dev-network that the preview created (REVIEW_IN_PROGRESS) was deleted.',
+    );
   });
 
   it('should fail loudly, with both reasons, when the empty stack is not gone within 5 minutes', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'preview-only': 'true', timeout: '1h' });
+    step.start({ 'stack-name': 'dev-network', 'preview-only': 'true', timeout: '1h' });
     scriptNewStackPreview({ failedReason: REASON }, ['DELETE_IN_PROGRESS']);
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain(`::error::The change set for dev-network failed: ${REASON}`);
-    expect(log()).toMatch(
+    expect(step.log()).toContain(`::error::The change set for dev-network failed: ${REASON}`);
+    expect(step.log()).toMatch(
       /Removing the empty stack dev-network \(REVIEW_IN_PROGRESS\) that the preview created failed: it was still not deleted after 5m00s\./,
     );
-    expect(log()).toContain(`aws cloudformation delete-stack --stack-name ${STACK_ID}`);
-    expect(log()).not.toContain('[5m05s]');
+    expect(step.log()).toContain(`aws cloudformation delete-stack --stack-name ${STACK_ID}`);
+    expect(step.log()).not.toContain('[5m05s]');
   });
 
   it('should delete the REVIEW_IN_PROGRESS stack after a preview that computed its changes', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'preview-only': 'true' });
+    step.start({ 'stack-name': 'dev-network', 'preview-only': 'true' });
     scriptNewStackPreview({ changes: [MODIFY_VPC] }, ['DELETE_IN_PROGRESS', undefined]);
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
-    expect(log()).toContain('The empty stack dev-network that the preview created (REVIEW_IN_PROGRESS) was deleted.');
-    expect(readStepOutputs(files())).toMatchObject({ 'has-changes': 'true', status: 'NONE', 'stack-id': '' });
+    expect(step.log()).toContain(
+      'The empty stack dev-network that the preview created (REVIEW_IN_PROGRESS) was deleted.',
+    );
+    expect(step.outputs()).toMatchObject({ 'has-changes': 'true', status: 'NONE', 'stack-id': '' });
   });
 });

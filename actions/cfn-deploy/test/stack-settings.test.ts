@@ -13,17 +13,15 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import {
   MODIFY_VPC,
-  prepareStep,
   STACK_ID,
   scriptChangeSet,
   scriptEvents,
   scriptStacks,
-  settle,
   stack,
   useScriptedCloudFormation,
-} from './harness.js';
+} from './support/cfn-fixtures.js';
 
-const { cfn, files, log } = useScriptedCloudFormation();
+const { cfn, step } = useScriptedCloudFormation();
 
 function scriptUpdate(existing = stack('UPDATE_COMPLETE')): void {
   scriptStacks(cfn, [existing, stack('UPDATE_IN_PROGRESS'), { ...existing, StackStatus: 'UPDATE_COMPLETE' }]);
@@ -40,24 +38,24 @@ function scriptCreate(): void {
 
 describe('cfn-deploy stack tags (CreateChangeSet / CreateStack Tags)', () => {
   it('should leave the tags of an existing stack alone when the tags input is empty', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptUpdate(stack('UPDATE_COMPLETE', { Tags: [{ Key: 'cost-centre', Value: '42' }] }));
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     const input = cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(input).toBeDefined();
     expect(input).not.toHaveProperty('Tags');
   });
 
   it('should replace the whole tag set when tags are given', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', tags: 'app=mysfits\nteam=web' });
+    step.start({ 'stack-name': 'dev-network', tags: 'app=mysfits\nteam=web' });
     scriptUpdate(stack('UPDATE_COMPLETE', { Tags: [{ Key: 'cost-centre', Value: '42' }] }));
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.Tags).toEqual([
       { Key: 'app', Value: 'mysfits' },
       { Key: 'team', Value: 'web' },
@@ -65,79 +63,79 @@ describe('cfn-deploy stack tags (CreateChangeSet / CreateStack Tags)', () => {
   });
 
   it('should create a stack without Tags when the tags input is empty', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptCreate();
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateStackCommand)[0]?.args[0].input).not.toHaveProperty('Tags');
   });
 });
 
 describe('cfn-deploy termination protection (UpdateTerminationProtection)', () => {
   it('should leave protection that someone turned on when the input is empty', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptUpdate(stack('UPDATE_COMPLETE', { EnableTerminationProtection: true }));
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(0);
   });
 
   it('should switch protection off when the input is false and the stack has it on', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'termination-protection': 'false' });
+    step.start({ 'stack-name': 'dev-network', 'termination-protection': 'false' });
     scriptUpdate(stack('UPDATE_COMPLETE', { EnableTerminationProtection: true }));
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand).map((call) => call.args[0].input)).toEqual([
       { StackName: STACK_ID, EnableTerminationProtection: false },
     ]);
-    expect(log()).toContain('Termination protection of dev-network is now off.');
+    expect(step.log()).toContain('Termination protection of dev-network is now off.');
   });
 
   it('should not call UpdateTerminationProtection when the stack already has the value asked for', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'termination-protection': 'true' });
+    step.start({ 'stack-name': 'dev-network', 'termination-protection': 'true' });
     scriptUpdate(stack('UPDATE_COMPLETE', { EnableTerminationProtection: true }));
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(0);
   });
 
   it('should leave EnableTerminationProtection out of CreateStack when the input is empty', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network' });
+    step.start({ 'stack-name': 'dev-network' });
     scriptCreate();
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateStackCommand)[0]?.args[0].input).not.toHaveProperty('EnableTerminationProtection');
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(0);
   });
 
   it('should turn protection on at create time when the input is true', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'termination-protection': 'true' });
+    step.start({ 'stack-name': 'dev-network', 'termination-protection': 'true' });
     scriptCreate();
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     expect(cfn.commandCalls(CreateStackCommand)[0]?.args[0].input.EnableTerminationProtection).toBe(true);
     expect(cfn.commandCalls(UpdateTerminationProtectionCommand)).toHaveLength(0);
   });
 
   it('should reject a termination-protection value that is not a boolean before calling AWS', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'termination-protection': 'keep' });
+    step.start({ 'stack-name': 'dev-network', 'termination-protection': 'keep' });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain(
+    expect(step.log()).toContain(
       "Input 'termination-protection': expected true or false (or empty to leave it), found 'keep'",
     );
     expect(cfn.calls()).toHaveLength(0);

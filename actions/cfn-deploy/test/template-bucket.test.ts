@@ -15,23 +15,21 @@ import { MAX_INLINE_TEMPLATE_BYTES, templateObjectKey, templateUrl } from '../sr
 import {
   event,
   MODIFY_VPC,
-  prepareStep,
   STACK_ID,
   scriptChangeSet,
   scriptEvents,
   scriptStacks,
-  settle,
   stack,
   useScriptedCloudFormation,
-} from './harness.js';
+} from './support/cfn-fixtures.js';
 
-const { cfn, files, log } = useScriptedCloudFormation();
+const { cfn, step } = useScriptedCloudFormation();
 const s3 = mockClient(S3Client);
 
 /** A valid template just above the inline limit (a long Description pads it). */
 function largeTemplate(): string {
   const body = `Description: ${'x'.repeat(MAX_INLINE_TEMPLATE_BYTES)}\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n`;
-  const path = `${files().dir}/large.yml`;
+  const path = `${step.dir}/large.yml`;
   writeFileSync(path, body);
   return path;
 }
@@ -46,14 +44,14 @@ beforeEach(() => {
 describe('cfn-deploy template-bucket', () => {
   it('should upload a large template under its stack and hash, and create the stack from its regional URL', async () => {
     const template = largeTemplate();
-    prepareStep(files(), { 'stack-name': 'dev-network', template, 'template-bucket': 'mysfits-templates' });
+    step.start({ 'stack-name': 'dev-network', template, 'template-bucket': 'mysfits-templates' });
     scriptStacks(cfn, [undefined, stack('CREATE_COMPLETE')]);
     cfn.on(CreateStackCommand).resolves({ StackId: STACK_ID });
     scriptEvents(cfn, [[event('dev-network', 'CREATE_COMPLETE')]]);
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     const body = String(put?.Body);
     expect(put).toMatchObject({ Bucket: 'mysfits-templates', Key: `cfn-deploy/dev-network/${sha256(body)}.yml` });
@@ -63,18 +61,18 @@ describe('cfn-deploy template-bucket', () => {
       `https://mysfits-templates.s3.eu-west-1.amazonaws.com/cfn-deploy/dev-network/${sha256(body)}.yml`,
     );
     expect(create).not.toHaveProperty('TemplateBody');
-    expect(log()).toContain('to s3://mysfits-templates/cfn-deploy/dev-network/');
+    expect(step.log()).toContain('to s3://mysfits-templates/cfn-deploy/dev-network/');
   });
 
   it('should name the uploaded template by URL in the change set and in GetTemplateSummary of an update', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'template-bucket': 'mysfits-templates' });
+    step.start({ 'stack-name': 'dev-network', 'template-bucket': 'mysfits-templates' });
     scriptStacks(cfn, [stack('CREATE_COMPLETE'), stack('UPDATE_IN_PROGRESS'), stack('UPDATE_COMPLETE')]);
     scriptChangeSet(cfn, { changes: [MODIFY_VPC] });
     scriptEvents(cfn, [[event('dev-network', 'UPDATE_COMPLETE')]]);
 
-    await settle(run());
+    await step.run(run);
 
-    expect(process.exitCode, log()).toBeUndefined();
+    expect(process.exitCode, step.log()).toBeUndefined();
     const key = s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key;
     const url = `https://mysfits-templates.s3.eu-west-1.amazonaws.com/${key}`;
     expect(cfn.commandCalls(GetTemplateSummaryCommand)[0]?.args[0].input).toEqual({ TemplateURL: url });
@@ -85,42 +83,42 @@ describe('cfn-deploy template-bucket', () => {
 
   it('should fail a template above the inline limit without a bucket, naming the limit, the size and the input', async () => {
     const template = largeTemplate();
-    prepareStep(files(), { 'stack-name': 'dev-network', template });
+    step.start({ 'stack-name': 'dev-network', template });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toMatch(
+    expect(step.log()).toMatch(
       /Template .*large\.yml is 51,2\d\d bytes; CloudFormation accepts at most 51,200 bytes inline/,
     );
-    expect(log()).toContain("Set the 'template-bucket' input to an S3 bucket in eu-west-1");
+    expect(step.log()).toContain("Set the 'template-bucket' input to an S3 bucket in eu-west-1");
     expect(s3.calls()).toHaveLength(0);
     expect(cfn.commandCalls(CreateStackCommand)).toHaveLength(0);
   });
 
   it('should fail the step with the bucket, the key and the permissions when the upload is refused', async () => {
     s3.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-    prepareStep(files(), { 'stack-name': 'dev-network', 'template-bucket': 'mysfits-templates' });
+    step.start({ 'stack-name': 'dev-network', 'template-bucket': 'mysfits-templates' });
     scriptStacks(cfn, [undefined]);
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toMatch(
+    expect(step.log()).toMatch(
       /Uploading template .* to s3:\/\/mysfits-templates\/cfn-deploy\/dev-network\/[0-9a-f]{64}\.yml failed: Access Denied/,
     );
-    expect(log()).toContain('s3:PutObject and s3:GetObject');
+    expect(step.log()).toContain('s3:PutObject and s3:GetObject');
     expect(cfn.commandCalls(CreateStackCommand)).toHaveLength(0);
   });
 
   it('should reject a bucket name S3 does not allow before any call', async () => {
-    prepareStep(files(), { 'stack-name': 'dev-network', 'template-bucket': 'My_Bucket' });
+    step.start({ 'stack-name': 'dev-network', 'template-bucket': 'My_Bucket' });
 
-    await settle(run());
+    await step.run(run);
 
     expect(process.exitCode).toBe(1);
-    expect(log()).toContain("Input 'template-bucket': expected an S3 bucket name");
-    expect(log()).toContain("found 'My_Bucket'");
+    expect(step.log()).toContain("Input 'template-bucket': expected an S3 bucket name");
+    expect(step.log()).toContain("found 'My_Bucket'");
     expect(s3.calls()).toHaveLength(0);
   });
 

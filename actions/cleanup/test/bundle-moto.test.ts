@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDeployConfig } from '../../../deploy/config.js';
 import { scalingStackParameters, serviceStackParameters } from '../../../deploy/pipeline.js';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from '../../shared/test/support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/action-step.js';
 
 const template = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../../../cloudformation/${name}`, import.meta.url)), 'utf8');

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { CloudFormationClient, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { readStepOutputs, settle } from '../../shared/test/support/step.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { useCleanupStep } from './support/cleanup-step.js';
 import {
   type FakeResource,
   type FakeTable,
@@ -14,6 +12,7 @@ import {
   PROTECTED_TABLE_REASON,
   stackEvent,
 } from './support/fake-aws.js';
+import { resourceRows } from './support/fake-environment.js';
 
 // CloudFormation states moto cannot reach (DELETE_FAILED, DELETE_SKIPPED events), scripted from the API reference.
 
@@ -49,17 +48,20 @@ function table(state: Partial<FakeTable> = {}): FakeTable {
   return { name: TABLE, exists: true, deletionProtection: false, ...state };
 }
 
-const cleanup = useCleanupStep('cleanup', { environment: 'dev', confirm: 'dev', 'dry-run': 'false' });
-const { step, rows } = cleanup;
+const cleanup = useActionStep({
+  action: 'cleanup',
+  defaults: { environment: 'dev', confirm: 'dev', 'dry-run': 'false' },
+});
+const rows = () => resourceRows(cleanup);
 
 describe('cleanup with keep-data (the default)', () => {
   it('should delete the stacks and keep the table their DeletionPolicy retains, never deleting it', async () => {
-    step({});
+    cleanup.start({});
     const account = fakeAccount({ stacks: [platformStack(), networkStack()], table: table() });
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toEqual([
       `UpdateTable ${TABLE} DeletionProtectionEnabled=true`,
       'DeleteStack dev-platform',
@@ -78,15 +80,15 @@ describe('cleanup with keep-data (the default)', () => {
     expect(account.table).toEqual({ name: TABLE, exists: true, deletionProtection: true });
     expect(platform?.resources.find((r) => r.logicalId === 'MysfitsTable')?.status).toBe('DELETE_SKIPPED');
     expect(account.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_COMPLETE']);
-    expect(cleanup.log.text()).not.toContain('::error::');
-    expect(cleanup.log.text()).toContain(`::notice::Table ${TABLE} was kept with its data`);
+    expect(cleanup.log()).not.toContain('::error::');
+    expect(cleanup.log()).toContain(`::notice::Table ${TABLE} was kept with its data`);
 
     expect(rows()).toEqual([
       { kind: 'Stack', name: 'dev-platform', action: 'delete' },
       { kind: 'Stack', name: 'dev-network', action: 'delete' },
       { kind: 'DynamoDB table', name: TABLE, action: 'keep (its stack retains it, deletion protection on first)' },
     ]);
-    const summary = readFileSync(cleanup.files.summary, 'utf8');
+    const summary = cleanup.summary();
     expect(summary).toContain(`✅ Environment dev deleted. Table ${TABLE} was kept with its data`);
     expect(summary).toContain(
       'must be deleted — or imported into the new stack — before the platform stack of dev can be created again under the same name',
@@ -95,35 +97,35 @@ describe('cleanup with keep-data (the default)', () => {
   });
 
   it('should find nothing to do on a second run and still point at the kept table', async () => {
-    step({});
+    cleanup.start({});
     const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toEqual([]);
-    expect(readStepOutputs(cleanup.files.output).count).toBe('0');
-    expect(cleanup.log.text()).toContain('Nothing to delete: environment dev is already clean.');
-    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(`Table ${TABLE} was kept with its data`);
+    expect(cleanup.outputs().count).toBe('0');
+    expect(cleanup.log()).toContain('Nothing to delete: environment dev is already clean.');
+    expect(cleanup.summary()).toContain(`Table ${TABLE} was kept with its data`);
   });
 
   it('should fail, table intact, when the platform stack predates DeletionPolicy Retain', async () => {
-    step({});
+    cleanup.start({});
     const account = fakeAccount({ stacks: [platformStack([], 'Delete'), networkStack()], table: table() });
 
-    await settle(run());
+    await cleanup.run(run);
 
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=true`, 'DeleteStack dev-platform']);
     expect(account.table.exists).toBe(true);
-    const text = cleanup.log.text();
+    const text = cleanup.log();
     expect(text).toContain(`::error::dev-platform: MysfitsTable (AWS::DynamoDB::Table): ${PROTECTED_TABLE_REASON}`);
     expect(text).toContain('Deploy the platform stack with the current platform.yml (DeletionPolicy Retain)');
     expect(text).not.toContain('rerun the cleanup (it picks up where it stopped)');
   });
 
   it('should fail with every reason, the table untouched, when another resource fails to delete', async () => {
-    step({});
+    cleanup.start({});
     const bucket = 'Bucket has objects: The bucket you tried to delete is not empty (Service: S3, Status Code: 409)';
     const blocked = { logicalId: 'AssetsBucket', type: 'AWS::S3::Bucket', physicalId: 'dev-assets', blockedBy: bucket };
     const account = fakeAccount({
@@ -131,14 +133,14 @@ describe('cleanup with keep-data (the default)', () => {
       table: table({ deletionProtection: true }),
     });
 
-    await settle(run());
+    await cleanup.run(run);
 
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual(['DeleteStack dev-platform']);
     expect(account.table).toEqual(table({ deletionProtection: true }));
-    expect(cleanup.log.text()).toContain(`::error::dev-platform: AssetsBucket (AWS::S3::Bucket): ${bucket}`);
-    expect(cleanup.log.text()).toContain('Fix or remove those resources, then rerun the cleanup');
-    const summary = readFileSync(cleanup.files.summary, 'utf8');
+    expect(cleanup.log()).toContain(`::error::dev-platform: AssetsBucket (AWS::S3::Bucket): ${bucket}`);
+    expect(cleanup.log()).toContain('Fix or remove those resources, then rerun the cleanup');
+    const summary = cleanup.summary();
     expect(summary).toContain('❌ Stack dev-platform ended in DELETE_FAILED');
     expect(summary).toContain(`<td>AssetsBucket</td><td>AWS::S3::Bucket</td><td>${bucket}</td>`);
   });
@@ -146,15 +148,15 @@ describe('cleanup with keep-data (the default)', () => {
 
 describe('cleanup with keep-data false', () => {
   it('should delete the stacks, then turn deletion protection off and delete the table, waiting until it is gone', async () => {
-    step({ 'keep-data': 'false' });
+    cleanup.start({ 'keep-data': 'false' });
     const account = fakeAccount({
       stacks: [platformStack(), networkStack()],
       table: table({ deletionProtection: true }),
     });
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toEqual([
       'DeleteStack dev-platform',
       'DeleteStack dev-network',
@@ -163,39 +165,35 @@ describe('cleanup with keep-data false', () => {
     ]);
     expect(account.dynamodb.commandCalls(DeleteTableCommand)[0]?.args[0].input).toEqual({ TableName: TABLE });
     expect(account.table.exists).toBe(false);
-    expect(cleanup.log.text()).toContain(`table ${TABLE} to be deleted: DELETING`);
-    expect(cleanup.log.text()).toContain(`Deleted table ${TABLE}.`);
+    expect(cleanup.log()).toContain(`table ${TABLE} to be deleted: DELETING`);
+    expect(cleanup.log()).toContain(`Deleted table ${TABLE}.`);
     expect(rows().at(-1)).toEqual({
       kind: 'DynamoDB table',
       name: TABLE,
       action: 'delete after the stacks (deletion protection off first)',
     });
-    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(
-      `Table ${TABLE} deleted with its data (keep-data is false).`,
-    );
+    expect(cleanup.summary()).toContain(`Table ${TABLE} deleted with its data (keep-data is false).`);
   });
 
   it('should delete a table kept by an earlier run, found by its name, and be a no-op the time after', async () => {
-    step({ 'keep-data': 'false' });
+    cleanup.start({ 'keep-data': 'false' });
     const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toEqual([`UpdateTable ${TABLE} DeletionProtectionEnabled=false`, `DeleteTable ${TABLE}`]);
     expect(rows()).toEqual([
       { kind: 'DynamoDB table', name: TABLE, action: 'delete after the stacks (deletion protection off first)' },
     ]);
 
-    step({ 'keep-data': 'false' });
-    await settle(run());
+    cleanup.start({ 'keep-data': 'false' });
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toHaveLength(2);
-    expect(readStepOutputs(cleanup.files.output).count).toBe('0');
-    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain(
-      'Nothing to delete: the environment is already clean.',
-    );
+    expect(cleanup.outputs().count).toBe('0');
+    expect(cleanup.summary()).toContain('Nothing to delete: the environment is already clean.');
   });
 });
 
@@ -204,25 +202,25 @@ describe('cleanup dry run', () => {
     ['false', 'delete after the stacks'],
     ['true', 'keep (its stack retains it, deletion protection on first)'],
   ])('should list the table under its action with keep-data %s and change nothing', async (keepData, action) => {
-    step({ 'dry-run': 'true', 'keep-data': keepData });
+    cleanup.start({ 'dry-run': 'true', 'keep-data': keepData });
     const account = fakeAccount({ stacks: [platformStack(), networkStack()], table: table() });
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(account.calls).toEqual([]);
     expect(rows()).toEqual([
       { kind: 'Stack', name: 'dev-platform', action: 'delete' },
       { kind: 'Stack', name: 'dev-network', action: 'delete' },
       { kind: 'DynamoDB table', name: TABLE, action },
     ]);
-    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain('(dry run: nothing changed)');
+    expect(cleanup.summary()).toContain('(dry run: nothing changed)');
   });
 });
 
 describe('cleanup when a stack ends DELETE_FAILED', () => {
   it("should fail the step with the failed resource's reason in the log and the summary", async () => {
-    step({ 'keep-data': 'false' });
+    cleanup.start({ 'keep-data': 'false' });
     const network = networkStack({ blockedBy: VPC_IN_USE });
     // An earlier attempt's failure: not this run's, so it must not be reported.
     const subnet = { logicalId: 'PublicSubnetOne', type: 'AWS::EC2::Subnet', physicalId: 'subnet-01' };
@@ -239,17 +237,17 @@ describe('cleanup when a stack ends DELETE_FAILED', () => {
       table: table(),
     });
 
-    await settle(run());
+    await cleanup.run(run);
 
     expect(process.exitCode).toBe(1);
     expect(account.calls).toEqual(['DeleteStack dev-platform', 'DeleteStack dev-network']);
     expect(account.stacks.map((s) => s.status)).toEqual(['DELETE_COMPLETE', 'DELETE_FAILED']);
-    const text = cleanup.log.text();
+    const text = cleanup.log();
     expect(text).toContain(`::error::dev-network: Vpc (AWS::EC2::VPC): ${VPC_IN_USE}`);
     expect(text).toContain('::error::Stack dev-network ended in DELETE_FAILED:%0A  - Vpc (AWS::EC2::VPC): ');
     expect(text).toContain('rerun the cleanup (it picks up where it stopped).');
     expect(text).not.toContain('an old reason from a previous run');
-    const summary = readFileSync(cleanup.files.summary, 'utf8');
+    const summary = cleanup.summary();
     expect(summary).toContain('❌ Stack dev-network ended in DELETE_FAILED');
     expect(summary).toContain(`<td>Vpc</td><td>AWS::EC2::VPC</td><td>${VPC_IN_USE.replace(/"/g, '&quot;')}</td>`);
     expect(summary).toContain(encodeURIComponent(network.id));
@@ -260,7 +258,7 @@ describe('cleanup when a stack ends DELETE_FAILED', () => {
 // The tests above are only as good as the fake: it must do what CloudFormation and DynamoDB do.
 describe('the scripted account', () => {
   it('should skip a DeletionPolicy Retain table on DeleteStack, even protected, and leave it in place', async () => {
-    step({});
+    cleanup.start({});
     const account = fakeAccount({ stacks: [platformStack()], table: table({ deletionProtection: true }) });
     const [platform] = account.stacks;
 
@@ -273,7 +271,7 @@ describe('the scripted account', () => {
   });
 
   it('should refuse DeleteTable on a protected table, as DynamoDB does', async () => {
-    step({});
+    cleanup.start({});
     const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
     const client = new DynamoDBClient({ region: 'eu-west-1' });
 

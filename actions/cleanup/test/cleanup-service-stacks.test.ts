@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from '../../shared/test/support/step.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { useCleanupStep } from './support/cleanup-step.js';
 import { fakeStack } from './support/fake-aws.js';
 import { fakeService } from './support/fake-ecs.js';
 import {
@@ -9,6 +8,7 @@ import {
   ecsWith,
   networkStack,
   platformStack,
+  resourceRows,
   scalingStack,
   serviceStack,
 } from './support/fake-environment.js';
@@ -20,12 +20,15 @@ import {
  * BatchDeleteImage; see support/): moto has no DELETE_FAILED and no export-in-use refusal.
  */
 
-const cleanup = useCleanupStep('cleanup-service-stacks', { environment: 'dev', confirm: 'dev', 'dry-run': 'false' });
-const { step, rows } = cleanup;
+const cleanup = useActionStep({
+  action: 'cleanup',
+  defaults: { environment: 'dev', confirm: 'dev', 'dry-run': 'false' },
+});
+const rows = () => resourceRows(cleanup);
 
 describe('cleanup of the service stacks', () => {
   it('should delete each service stack after the ECS services and the scaling stacks, before the platform and the network', async () => {
-    step();
+    cleanup.start();
     const ecs = ecsWith([fakeService({ name: 'like' }), fakeService({ name: 'worker' })]);
     // worker's outputs are missing (moto after a change set, a failed create): its repository is
     // still found among the stack's resources.
@@ -38,9 +41,9 @@ describe('cleanup of the service stacks', () => {
     ];
     const fake = account(ecs, stacks);
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls.filter((c) => !c.includes('TaskDefinition'))).toEqual([
       'DeleteService like force',
       'DeleteService worker force',
@@ -66,28 +69,28 @@ describe('cleanup of the service stacks', () => {
   });
 
   it('should list the service stacks in a dry run and change nothing', async () => {
-    step({ 'dry-run': 'true' });
+    cleanup.start({ 'dry-run': 'true' });
     const ecs = ecsWith([fakeService({ name: 'like' })]);
     const fake = account(ecs);
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls).toEqual([]);
     expect(rows().map((r) => `${r.kind} ${r.name}`)).toContain('Stack dev-service-like');
     expect(fake.stacks.map((s) => s.status)).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_COMPLETE']);
   });
 
   it('should find a DRAINING service by its service stack alone and wait for it before deleting that stack', async () => {
-    step();
+    cleanup.start();
     // No task definition left and no scaling stack: only the service stack names the service.
     const ecs = ecsWith([fakeService({ name: 'like', status: 'DRAINING', desiredCount: 0 })], { revisions: [] });
     const fake = account(ecs);
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
-    expect(cleanup.log.text()).toContain('like DRAINING');
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
+    expect(cleanup.log()).toContain('like DRAINING');
     expect(ecs.services[0]?.status).toBe('INACTIVE');
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual([
       'DeleteStack dev-service-like',
@@ -97,7 +100,7 @@ describe('cleanup of the service stacks', () => {
   });
 
   it('should empty the repository of a service stack an earlier run left DELETE_FAILED on it, then delete it again', async () => {
-    step();
+    cleanup.start();
     const ecs = ecsWith([], {
       repositories: [{ name: 'dev/like', exists: true, digests: ['sha256:aa', 'sha256:bb'] }],
     });
@@ -107,9 +110,9 @@ describe('cleanup of the service stacks', () => {
     Object.assign(service, { status: 'DELETE_FAILED', final: 'DELETE_FAILED' });
     const fake = account(ecs, [service, platformStack(ecs), networkStack()]);
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls).toEqual([
       'BatchDeleteImage dev/like 2',
       'DeleteStack dev-service-like',
@@ -120,7 +123,7 @@ describe('cleanup of the service stacks', () => {
   });
 
   it("should leave a stack named like a service stack whose EnvironmentName is another environment's", async () => {
-    step();
+    cleanup.start();
     const ecs = ecsWith([]);
     // Environment `dev-service`'s network stack: `dev-service-network` reads as dev's service "network".
     const other = fakeStack({
@@ -130,18 +133,18 @@ describe('cleanup of the service stacks', () => {
     });
     const fake = account(ecs, [other, platformStack(ecs), networkStack()]);
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls).not.toContain('DeleteStack dev-service-network');
     expect(other.status).toBe('CREATE_COMPLETE');
-    expect(cleanup.log.text()).toContain(
+    expect(cleanup.log()).toContain(
       "::warning::Stack dev-service-network is named like a stack of environment dev but its EnvironmentName parameter is 'dev-service': left alone.",
     );
   });
 
   it("should fail at once, naming the importer, when a stack outside the environment imports the platform's exports", async () => {
-    step();
+    cleanup.start();
     const ecs = ecsWith([]);
     const importer = fakeStack({
       name: 'reporting',
@@ -151,14 +154,14 @@ describe('cleanup of the service stacks', () => {
     });
     const fake = account(ecs, [importer, platformStack(ecs), networkStack()]);
 
-    await settle(run());
+    await cleanup.run(run);
 
     expect(process.exitCode).toBe(1);
     expect(fake.calls.filter((c) => c.startsWith('DeleteStack'))).toEqual(['DeleteStack dev-platform']);
-    expect(cleanup.log.text()).toContain(
+    expect(cleanup.log()).toContain(
       '::error::CloudFormation did not delete stack dev-platform (it stays CREATE_COMPLETE): Export dev-PublicListenerArn cannot be deleted as it is in use by reporting.',
     );
-    expect(cleanup.log.text()).not.toContain('Timed out');
+    expect(cleanup.log()).not.toContain('Timed out');
     expect(fake.stacks.map((s) => s.status)).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_COMPLETE']);
   });
 });

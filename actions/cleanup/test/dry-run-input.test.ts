@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readStepOutputs, settle } from '../../shared/test/support/step.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { useCleanupStep } from './support/cleanup-step.js';
 import { fakeAccount, fakeStack } from './support/fake-aws.js';
 
 /*
@@ -19,34 +17,33 @@ function account() {
   return fakeAccount({ stacks: [network], table: { name: 'dev-mysfits', exists: false, deletionProtection: false } });
 }
 
-const cleanup = useCleanupStep('cleanup-dry-run', { environment: 'dev', confirm: 'dev' });
-const { step } = cleanup;
+const cleanup = useActionStep({ action: 'cleanup', defaults: { environment: 'dev', confirm: 'dev' } });
 
 describe('cleanup dry-run input', () => {
   it('should only list what would go when dry-run is not given', async () => {
-    step({});
+    cleanup.start({});
     const fake = account();
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls).toEqual([]);
     expect(fake.stacks[0]?.status).toBe('CREATE_COMPLETE');
-    expect(cleanup.log.text()).toContain('Cleanup of dev would do:');
-    expect(readStepOutputs(cleanup.files.output).count).toBe('1');
-    expect(readFileSync(cleanup.files.summary, 'utf8')).toContain('(dry run: nothing changed)');
+    expect(cleanup.log()).toContain('Cleanup of dev would do:');
+    expect(cleanup.outputs().count).toBe('1');
+    expect(cleanup.summary()).toContain('(dry run: nothing changed)');
   });
 
   it.each(['yes', 'no', '0', '1', 'False', 'TRUE', 'flase', 'off'])(
     "should fail before looking at anything when dry-run is '%s'",
     async (value) => {
-      step({ 'dry-run': value });
+      cleanup.start({ 'dry-run': value });
       const fake = account();
 
-      await settle(run());
+      await cleanup.run(run);
 
       expect(process.exitCode).toBe(1);
-      expect(cleanup.log.text()).toContain(
+      expect(cleanup.log()).toContain(
         `::error::Input 'dry-run': expected exactly true (only list) or false (delete), found '${value}'`,
       );
       expect(fake.cfn.calls()).toHaveLength(0);
@@ -55,12 +52,12 @@ describe('cleanup dry-run input', () => {
   );
 
   it('should delete only when dry-run is exactly false', async () => {
-    step({ 'dry-run': 'false' });
+    cleanup.start({ 'dry-run': 'false' });
     const fake = account();
 
-    await settle(run());
+    await cleanup.run(run);
 
-    expect(process.exitCode, cleanup.log.text()).toBeUndefined();
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
     expect(fake.calls).toEqual(['DeleteStack dev-network']);
     expect(fake.stacks[0]?.status).toBe('DELETE_COMPLETE');
   });

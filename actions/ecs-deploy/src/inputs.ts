@@ -59,7 +59,7 @@ function count(defaultValue: number) {
 }
 
 /** The inputs of action.yml, by name; defaults equal action.yml's. */
-const schema = z.object({
+export const inputSchema = z.object({
   cluster: inputField.required(),
   service: inputField.optional(),
   'task-definition': inputField.required(),
@@ -87,14 +87,14 @@ const schema = z.object({
   'codedeploy-hooks': inputField.keyValues(),
 });
 
-export type DeployInputs = z.output<typeof schema>;
+export type DeployInputs = z.output<typeof inputSchema>;
 
 /**
  * Reads every input once into one validated object.
  * @throws Error listing every invalid input with what was expected.
  */
 export function readDeployInputs(): DeployInputs {
-  const inputs = readInputs(schema);
+  const inputs = readInputs(inputSchema);
   if (!inputs['run-task'] && !inputs.service) {
     throw new Error(
       "Input 'service': expected the ECS service name to deploy (or run-task: true for a one-off task), found none.",

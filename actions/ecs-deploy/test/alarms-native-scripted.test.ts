@@ -15,14 +15,15 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
 import {
   NEW_TD,
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   SD_OLD_ARN,
   service,
@@ -38,7 +39,7 @@ import {
 // StateReason, StateTransitionedTimestamp).
 const ecs = mockClient(ECSClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const ERRORS = 'mysfits-monolith-target-5xx';
 const LATENCY = 'mysfits-monolith-target-p99';
 const LATENCY_REASON =
@@ -66,7 +67,6 @@ function script(steps: Array<Partial<ServiceDeployment>>): void {
 beforeEach(() => {
   ecs.reset();
   cloudWatch.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   const file = join(action.dir, 'service.yml');
   writeFileSync(file, JSON.stringify({ deploymentConfiguration: { strategy: 'BLUE_GREEN', alarms } }));
   action.inputs({
@@ -111,10 +111,6 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy native deployment rolled back on alarms (scripted ECS and CloudWatch)', () => {
   it('should fail a BLUE_GREEN deployment whose alarm triggered, naming the alarm, its reason and the rollback', async () => {
     const monitoring = { status: 'MONITORING' as const, alarmNames: [ERRORS, LATENCY] };
@@ -132,7 +128,7 @@ describe('ecs-deploy native deployment rolled back on alarms (scripted ECS and C
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLBACK_IN_PROGRESS');
@@ -163,7 +159,7 @@ describe('ecs-deploy native deployment rolled back on alarms (scripted ECS and C
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(cloudWatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);

@@ -10,11 +10,11 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../shared/src/summary.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
-import { deployment, NEW_TD, OLD_TD, service } from './support/ecs-fixtures.js';
+import { deployment, NEW_TD, OLD_TD, SCRIPTED_ENV, service } from './support/ecs-fixtures.js';
 
 // Scripted ECS and CloudWatch: moto skips AWS::CloudWatch::Alarm and its ECS never fails a
 // deployment on alarms. Shapes from the API references: ECS DescribeServices
@@ -24,7 +24,7 @@ import { deployment, NEW_TD, OLD_TD, service } from './support/ecs-fixtures.js';
 // no wording for an alarm failure's rolloutStateReason; the one below is an example that names alarms.
 const ecs = mockClient(ECSClient);
 const cloudWatch = mockClient(CloudWatchClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const NEW_ID = 'ecs-svc/2222222222222222222';
 const ROLLBACK_ID = 'ecs-svc/3333333333333333333';
 const ERRORS = 'mysfits-monolith-target-5xx';
@@ -75,7 +75,6 @@ const alarm = (name: string, state: MetricAlarm['StateValue'], reason: string): 
 beforeEach(() => {
   ecs.reset();
   cloudWatch.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   const file = join(action.dir, 'service.yml');
   // What deploy/pipeline.ts hands ecs-deploy for a ROLLING service, placeholders resolved.
   writeFileSync(file, JSON.stringify({ deploymentConfiguration: configuration(true) }));
@@ -104,10 +103,6 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy rolling deployment rolled back on alarms (scripted ECS and CloudWatch)', () => {
   it("should set the service's deployment alarms, wait for ECS's rollback and fail naming the alarm and its reason", async () => {
     ecs
@@ -117,7 +112,7 @@ describe('ecs-deploy rolling deployment rolled back on alarms (scripted ECS and 
       .resolvesOnce({ services: [rolledBack('IN_PROGRESS')] })
       .resolves({ services: [rolledBack('COMPLETED')] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLED_BACK');
@@ -150,7 +145,7 @@ describe('ecs-deploy rolling deployment rolled back on alarms (scripted ECS and 
       .resolvesOnce({ services: [failedOnAlarms(false)] })
       .resolves({ services: [rolledBack('COMPLETED')] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -170,7 +165,7 @@ describe('ecs-deploy rolling deployment rolled back on alarms (scripted ECS and 
       .resolvesOnce({ services: [failedOnAlarms()] })
       .resolves({ services: [rolledBack('COMPLETED')] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLED_BACK');
@@ -191,7 +186,7 @@ describe('ecs-deploy rolling deployment rolled back on alarms (scripted ECS and 
       .resolvesOnce({ services: [breaker] })
       .resolves({ services: [rolledBack('COMPLETED')] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLED_BACK');

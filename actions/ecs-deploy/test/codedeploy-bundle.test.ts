@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from '../../shared/test/support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/action-step.js';
 import { CODEDEPLOY_EVENTS } from '../src/inputs.js';
 
 // ECS is moto's; CodeDeploy, which moto lacks, is a scripted JSON 1.1 endpoint that answers the

@@ -17,9 +17,9 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
 import {
   codeDeployService,
   DEPLOYMENT_ID,
@@ -28,14 +28,14 @@ import {
   HOOK_ARN,
   TARGET_ID,
 } from './support/codedeploy-fixtures.js';
-import { NEW_TD } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV } from './support/ecs-fixtures.js';
 
 // moto has no CodeDeploy, and its CODE_DEPLOY services have no task sets: scripted replies with
 // the shapes of the CodeDeploy API reference (CreateDeployment, GetDeployment,
 // ListDeploymentTargets, BatchGetDeploymentTargets, StopDeployment) and ECS's (DescribeServices).
 const ecs = mockClient(ECSClient);
 const codedeploy = mockClient(CodeDeployClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 
 /** GetDeployment + BatchGetDeploymentTargets answer these steps in order, the last one repeated. */
 function script(steps: Array<{ info: Partial<DeploymentInfo>; target?: ECSTarget }>): void {
@@ -64,7 +64,6 @@ function appSpecSent(): Record<string, unknown> {
 beforeEach(() => {
   ecs.reset();
   codedeploy.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({ cluster: 'mysfits-dev', service: 'monolith', 'task-definition': NEW_TD, 'poll-interval': '10ms' });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -81,10 +80,6 @@ beforeEach(() => {
   codedeploy.on(StopDeploymentCommand).resolves({ status: 'Pending', statusMessage: 'Stop deployment requested' });
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
   it('should create the deployment from the AppSpec and follow its lifecycle events to Succeeded', async () => {
     action.inputs({ 'codedeploy-hooks': `AfterAllowTestTraffic=${HOOK_ARN}\nBeforeInstall=mysfits-before-install` });
@@ -96,7 +91,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       { info: { status: 'Succeeded' }, target: ecsTarget({ done: 8, greenWeight: 100 }) },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs()).toMatchObject({
@@ -165,7 +160,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       { info: { status: 'Succeeded' }, target: ecsTarget({ done: 8 }) },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('IN_PROGRESS');
@@ -191,7 +186,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -220,7 +215,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -236,7 +231,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
     action.inputs({ timeout: '200ms', 'poll-interval': '20ms' });
     script([{ info: { status: 'InProgress' }, target: ecsTarget({ done: 6, greenWeight: 10 }) }]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('TIMED_OUT');
@@ -259,7 +254,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       .on(BatchGetDeploymentTargetsCommand)
       .resolves({ deploymentTargets: [{ ecsTarget: ecsTarget({ done: 2 }) }] });
 
-    await run({ signal: controller.signal });
+    await action.run(() => run({ signal: controller.signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('CANCELLED');
@@ -274,7 +269,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
     action.inputs({ timeout: '100ms', 'poll-interval': '20ms', rollback: 'false' });
     script([{ info: { status: 'InProgress' }, target: ecsTarget({ done: 2 }) }]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(

@@ -17,10 +17,10 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { validateServiceDefinition } from '../../shared/src/service-definition-rules.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
 import {
   BLUE_TG,
   codeDeployService,
@@ -30,14 +30,14 @@ import {
   TARGET_ID,
   taskSet,
 } from './support/codedeploy-fixtures.js';
-import { NEW_TD, service } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV, service } from './support/ecs-fixtures.js';
 
 // Scripted ECS and CodeDeploy (moto has no CodeDeploy and gives CODE_DEPLOY services no task
 // sets), shapes from the API references: ECS CreateService/UpdateService/DescribeServices
 // (taskSets), CodeDeploy CreateDeployment/GetDeployment/BatchGetDeploymentTargets.
 const ecs = mockClient(ECSClient);
 const codedeploy = mockClient(CodeDeployClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 
 const SERVICE_FILE = `
 launchType: FARGATE
@@ -55,14 +55,9 @@ function serviceFile(text: string): string {
   return file;
 }
 
-function logged(write: ReturnType<typeof vi.spyOn>): string {
-  return write.mock.calls.map((call: unknown[]) => String(call[0])).join('');
-}
-
 beforeEach(() => {
   ecs.reset();
   codedeploy.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({ cluster: 'mysfits-dev', service: 'monolith', 'task-definition': NEW_TD, 'poll-interval': '10ms' });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -82,11 +77,6 @@ beforeEach(() => {
     .resolves({ deploymentTargets: [{ ecsTarget: ecsTarget({ done: 8, greenWeight: 100 }) }] });
 });
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
   it('should create the service with the task definition (ECS starts the first task set) and wait for it', async () => {
     const starting = codeDeployService({
@@ -102,7 +92,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
     ecs.on(CreateServiceCommand).resolves({ service: starting });
     action.inputs({ 'service-definition': serviceFile(SERVICE_FILE) });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('STEADY_STATE');
@@ -116,7 +106,6 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
   });
 
   it('should send only what UpdateService accepts for CODE_DEPLOY, never the task definition, and warn about the rest', async () => {
-    const write = vi.spyOn(process.stdout, 'write');
     const file = serviceFile(
       `${SERVICE_FILE.replace('desiredCount: 2', 'desiredCount: 3').replace('subnet-0a1b2c3d', 'subnet-0ffff000')}` +
         'healthCheckGracePeriodSeconds: 60\nserviceConnectConfiguration: { enabled: true, namespace: mysfits }\n',
@@ -124,7 +113,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: codeDeployService({ desiredCount: 3 }) });
     action.inputs({ 'service-definition': file, 'keep-desired-count': 'false' });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     const updates = ecs.commandCalls(UpdateServiceCommand);
@@ -142,7 +131,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
       'subnet-0ffff000',
     ]);
     expect(action.summary()).toContain("networkConfiguration changed: applied by the CodeDeploy deployment's AppSpec");
-    expect(logged(write)).toContain(
+    expect(action.log()).toContain(
       '::warning::service definition sets serviceConnectConfiguration, which differs from the live service, but a CODE_DEPLOY service cannot change it',
     );
   });
@@ -165,7 +154,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
       .resolves({ services: [done] });
     action.inputs({ 'wait-until': 'stable' });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('SUCCESSFUL');
@@ -178,7 +167,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
       services: [codeDeployService({ taskDefinition: NEW_TD, taskSets: [taskSet({ taskDefinition: NEW_TD })] })],
     });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('UNCHANGED');
@@ -199,7 +188,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
       }),
     );
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(codedeploy.commandCalls(CreateDeploymentCommand)[0]?.args[0].input).toMatchObject({
@@ -215,7 +204,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
 
   it("should refuse a native lifecycle stage as wait-until for CODE_DEPLOY, and a CodeDeploy event for ECS's", async () => {
     action.inputs({ 'wait-until': 'TEST_TRAFFIC_SHIFT' });
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
     expect(process.exitCode).toBe(1);
     expect(action.summary()).toContain('uses the CODE_DEPLOY controller');
     expect(codedeploy.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
@@ -223,7 +212,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
     process.exitCode = undefined;
     ecs.on(DescribeServicesCommand).resolves({ services: [service({})] });
     action.inputs({ 'wait-until': 'AfterAllowTestTraffic' });
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
     expect(process.exitCode).toBe(1);
     expect(action.summary()).toContain(
       'AfterAllowTestTraffic is a CodeDeploy lifecycle event, but this service uses ROLLING',
@@ -235,7 +224,7 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service({})] });
     action.inputs({ 'service-definition': serviceFile(SERVICE_FILE) });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.summary()).toContain('This action does not switch a running service to CodeDeploy');
@@ -243,13 +232,12 @@ describe('ecs-deploy CODE_DEPLOY service (scripted ECS and CodeDeploy)', () => {
   });
 
   it('should refuse hooks for events CodeDeploy runs no hook at', async () => {
-    const write = vi.spyOn(process.stdout, 'write');
     action.inputs({ 'codedeploy-hooks': 'AllowTraffic=mysfits-smoke' });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
-    expect(logged(write)).toContain("Input 'codedeploy-hooks': expected Event=LambdaFunction lines");
+    expect(action.log()).toContain("Input 'codedeploy-hooks': expected Event=LambdaFunction lines");
     expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(0);
   });
 });

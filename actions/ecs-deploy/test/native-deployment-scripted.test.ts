@@ -17,14 +17,15 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
 import {
   NEW_TD,
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   SD_OLD_ARN,
   service,
@@ -38,7 +39,7 @@ import {
 // DescribeServiceDeployments (targetServiceRevision, lifecycleHookDetails, deploymentCircuitBreaker),
 // DescribeServiceRevisions (taskDefinition), ListTasks (nextToken pages), DescribeTasks (up to 100 tasks).
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 /** Another deployment's ARN (a concurrent deploy of the same service). */
 const SD_OTHER_ARN = SD_ARN.replace(/[^/]+$/, 'Zz9yY8xX7wW6vV5uU4tT3');
 
@@ -75,7 +76,6 @@ function revisions(taskDefinitions: Record<string, string>): void {
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({
     cluster: 'mysfits-dev',
     service: 'monolith',
@@ -109,10 +109,6 @@ beforeEach(() => {
   revisions({ [REV_NEW]: NEW_TD, [REV_OLD]: OLD_TD });
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy native deployments (scripted ECS)', () => {
   it('should finish at once as UNCHANGED when a BLUE_GREEN service already runs the revision', async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [blueGreen({ taskDefinition: NEW_TD })] });
@@ -120,7 +116,7 @@ describe('ecs-deploy native deployments (scripted ECS)', () => {
     ecs.on(ListServiceDeploymentsCommand).resolves({ serviceDeployments: [] });
     const started = Date.now();
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(2000);
@@ -138,7 +134,7 @@ describe('ecs-deploy native deployments (scripted ECS)', () => {
       [SD_ARN]: [{ status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP' }, { status: 'SUCCESSFUL' }],
     });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs()).toMatchObject({ status: 'SUCCESSFUL', 'deployment-arn': SD_ARN });
@@ -159,7 +155,7 @@ describe('ecs-deploy native deployments (scripted ECS)', () => {
       .resolves({ services: [blueGreen({ taskDefinition: NEW_TD, currentServiceDeployment: SD_ARN })] });
     deployments({ [SD_OLD_ARN]: [{ status: 'SUCCESSFUL' }], [SD_ARN]: [{ status: 'SUCCESSFUL' }] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs()).toMatchObject({ status: 'SUCCESSFUL', 'deployment-arn': SD_ARN });
@@ -171,7 +167,7 @@ describe('ecs-deploy native deployments (scripted ECS)', () => {
     deployments({ [SD_ARN]: [{ status: 'SUCCESSFUL' }] });
     revisions({ [REV_NEW]: OLD_TD });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -240,7 +236,7 @@ describe('ecs-deploy native deployments (scripted ECS)', () => {
       ],
     });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLBACK_SUCCESSFUL');

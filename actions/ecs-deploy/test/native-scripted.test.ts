@@ -10,15 +10,23 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
-import { NEW_TD, REV_NEW, SD_ARN, service, serviceDeployment, serviceRevision } from './support/ecs-fixtures.js';
+import {
+  NEW_TD,
+  REV_NEW,
+  SCRIPTED_ENV,
+  SD_ARN,
+  service,
+  serviceDeployment,
+  serviceRevision,
+} from './support/ecs-fixtures.js';
 
 // Scripted ECS: moto has no DescribeServiceDeployments / DescribeServiceRevisions / StopServiceDeployment.
 // Shapes from the ECS API reference (UpdateService names service.currentServiceDeployment).
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const blueGreen = () =>
   service({
     deploymentConfiguration: {
@@ -38,7 +46,6 @@ function script(steps: Array<Partial<ServiceDeployment>>): void {
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({ cluster: 'mysfits-dev', service: 'monolith', 'task-definition': NEW_TD, 'poll-interval': '10ms' });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -55,10 +62,6 @@ beforeEach(() => {
   ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [serviceRevision(REV_NEW, NEW_TD)] });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
-});
-
-afterEach(() => {
-  process.exitCode = undefined;
 });
 
 const target = (weights: { production?: number; test?: number }, running = 2) => ({
@@ -102,7 +105,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs()).toMatchObject({
@@ -136,7 +139,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       { status: 'SUCCESSFUL' },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('IN_PROGRESS');
@@ -170,7 +173,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       },
     ]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLBACK_SUCCESSFUL');
@@ -190,7 +193,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
     action.inputs({ timeout: '200ms', 'poll-interval': '20ms' });
     script([{ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' }]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('TIMED_OUT');
@@ -209,7 +212,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       return { serviceDeployments: [serviceDeployment({ status: 'IN_PROGRESS', lifecycleStage: 'SCALE_UP' })] };
     });
 
-    await run({ signal: controller.signal });
+    await action.run(() => run({ signal: controller.signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('CANCELLED');
@@ -224,7 +227,7 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
     action.inputs({ timeout: '100ms', 'poll-interval': '20ms', rollback: 'false' });
     script([{ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' }]);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(ecs.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from '../../shared/test/support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/action-step.js';
 
 // The built ecs-deploy bundle, started as the runner starts it (INPUT_*), against moto. moto never
 // moves a deployment to a new task definition after UpdateService, so the deploy names the revision

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { pruneTaskDefinitions } from '../src/prune.js';
 
 // moto has RegisterTaskDefinition, DeregisterTaskDefinition, ListTaskDefinitions (it ignores
@@ -26,6 +27,10 @@ let moto: MotoServer;
 let ecs: ECSClient;
 /** Every ECS command the client sent, with its input (a middleware on the real client). */
 const sent: Array<{ command: string; input: Record<string, unknown> }> = [];
+
+// The prune logs through @actions/core: the step keeps its lines in the captured log. Real
+// timers: the SDK talks to moto over HTTP.
+const step = useActionStep({ action: 'ecs-deploy', timers: 'real' });
 
 const CLUSTER = 'mysfits-test';
 const FAMILY = 'mysfits-test-monolith';
@@ -152,6 +157,7 @@ describe('pruneTaskDefinitions against moto', () => {
     expect(await revisions(FAMILY, 'ACTIVE')).toEqual(range(1, 12));
     expect(sent.map((s) => s.command)).not.toContain('DeregisterTaskDefinitionCommand');
     expect(sent.map((s) => s.command)).not.toContain('DeleteTaskDefinitionsCommand');
+    expect(step.log()).toContain(`Dry run: would deregister and delete ${arns[1]}`);
   });
 
   it('should keep the revision of a running one-off task and delete an older INACTIVE leftover', async () => {

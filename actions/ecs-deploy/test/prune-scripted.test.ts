@@ -12,11 +12,11 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { readDeployInputs } from '../src/inputs.js';
 import { run } from '../src/main.js';
 import { pruneTaskDefinitions } from '../src/prune.js';
-import { ActionEnv } from './support/action-env.js';
 import {
   ACCOUNT,
   deployment,
@@ -24,6 +24,7 @@ import {
   OLD_TD,
   REV_NEW,
   REV_OLD,
+  SCRIPTED_ENV,
   SD_ARN,
   service,
   serviceDeployment,
@@ -35,7 +36,7 @@ import {
 // never pages and ignores `sort`), and DeleteTaskDefinitions failures. Shapes from the ECS API
 // reference for those operations.
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const td = (revision: number) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/mysfits-monolith:${revision}`;
 /** Revisions `from` down to `to`, as ListTaskDefinitions with sort DESC lists them. */
 const desc = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => td(from - i));
@@ -43,7 +44,6 @@ const NEW_ID = 'ecs-svc/2222222222222222222';
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   ecs.on(ListTaskDefinitionsCommand, { status: 'INACTIVE' }).resolves({ taskDefinitionArns: [] });
   ecs.on(DeregisterTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => ({
@@ -53,10 +53,6 @@ beforeEach(() => {
     taskDefinitions: input.taskDefinitions.map((arn) => ({ taskDefinitionArn: arn, status: 'DELETE_IN_PROGRESS' })),
     failures: [],
   }));
-});
-
-afterEach(() => {
-  process.exitCode = undefined;
 });
 
 describe('pruneTaskDefinitions (scripted ECS)', () => {
@@ -200,7 +196,7 @@ describe('ecs-deploy with prune-keep (scripted ECS)', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
     ecs.on(ListTaskDefinitionsCommand, { status: 'ACTIVE' }).resolves({ taskDefinitionArns: desc(9, 1) });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     const batches = ecs.commandCalls(DeleteTaskDefinitionsCommand).map((c) => c.args[0].input.taskDefinitions);
@@ -225,7 +221,7 @@ describe('ecs-deploy with prune-keep (scripted ECS)', () => {
     denied.name = 'AccessDeniedException';
     ecs.on(ListTaskDefinitionsCommand, { status: 'ACTIVE' }).rejects(denied);
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(action.outputs().status).toBe('COMPLETED');
@@ -251,7 +247,7 @@ describe('ecs-deploy with prune-keep (scripted ECS)', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
     ecs.on(ListTaskDefinitionsCommand, { status: 'ACTIVE' }).resolves({ taskDefinitionArns: desc(9, 1) });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(ecs.commandCalls(ListTaskDefinitionsCommand)).toHaveLength(0);

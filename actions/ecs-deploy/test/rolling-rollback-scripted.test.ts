@@ -12,17 +12,17 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
-import { deployment, NEW_TD, OLD_TD, service, stoppedTask } from './support/ecs-fixtures.js';
+import { deployment, NEW_TD, OLD_TD, SCRIPTED_ENV, service, stoppedTask } from './support/ecs-fixtures.js';
 
 // Scripted ECS: moto's deployments never change after UpdateService and its services never run
 // tasks, so neither a circuit breaker nor a rollback can happen there. Shapes from the ECS API
 // reference: DescribeServices (deployments[].rolloutState, deploymentConfiguration), ListTasks
 // (nextToken pages of up to 100), DescribeTasks (up to 100 tasks per call).
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const OLD_ID = 'ecs-svc/1111111111111111111';
 const NEW_ID = 'ecs-svc/2222222222222222222';
 const ROLLBACK_ID = 'ecs-svc/3333333333333333333';
@@ -84,7 +84,6 @@ const rollingBack = (
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({ cluster: 'mysfits-dev', service: 'monolith', 'task-definition': NEW_TD, 'poll-interval': '10ms' });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -95,10 +94,6 @@ beforeEach(() => {
   });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   ecs.on(UpdateServiceCommand).resolves({ service: failedOurs(true) });
-});
-
-afterEach(() => {
-  process.exitCode = undefined;
 });
 
 describe('ecs-deploy rolling rollback (scripted ECS)', () => {
@@ -112,7 +107,7 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
       .resolvesOnce({ services: [rollingBack('IN_PROGRESS')] })
       .resolves({ services: [rollingBack('COMPLETED')] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLED_BACK');
@@ -137,7 +132,7 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
       return { services: [rollingBack(Date.now() - start < 300 ? 'IN_PROGRESS' : 'COMPLETED')] };
     });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('TIMED_OUT');
@@ -162,7 +157,7 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
       .resolvesOnce({ services: [rollingBack('IN_PROGRESS', true)] })
       .resolves({ services: [rollingBack('COMPLETED', true)] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -189,7 +184,7 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
       .resolvesOnce({ services: [failedOurs(false)] })
       .resolves({ services: [rollingBack('IN_PROGRESS', false)] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(2);
@@ -237,7 +232,7 @@ describe('ecs-deploy rolling rollback (scripted ECS)', () => {
       .resolvesOnce({ services: [failedOurs(false)] })
       .resolves({ services: [rollingBack('COMPLETED', false)] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.summary()).toContain(

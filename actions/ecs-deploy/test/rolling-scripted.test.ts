@@ -10,14 +10,14 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
-import { deployment, event, NEW_TD, OLD_TD, service, stoppedTask } from './support/ecs-fixtures.js';
+import { deployment, event, NEW_TD, OLD_TD, SCRIPTED_ENV, service, stoppedTask } from './support/ecs-fixtures.js';
 
 // Scripted ECS (moto's services never run tasks and its deployments never change after UpdateService).
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const NEW_ID = 'ecs-svc/2222222222222222222';
 
 function inputs(extra: Record<string, string> = {}): void {
@@ -32,7 +32,6 @@ function inputs(extra: Record<string, string> = {}): void {
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
       taskDefinitionArn: NEW_TD,
@@ -42,11 +41,6 @@ beforeEach(() => {
     },
   });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  process.exitCode = undefined;
 });
 
 const started = () =>
@@ -75,7 +69,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
 
     inputs({ 'service-definition': file });
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
     expect(process.exitCode).toBeUndefined();
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
     expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).not.toHaveProperty('desiredCount');
@@ -86,7 +80,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
       .resolvesOnce({ services: [service({ desiredCount: 4, runningCount: 4 })] })
       .resolves({ services: [done] });
     inputs({ 'service-definition': file, 'keep-desired-count': 'false' });
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
     expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toMatchObject({ desiredCount: 1 });
   });
 
@@ -114,7 +108,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
       .resolves({ services: [done] });
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     const update = ecs.commandCalls(UpdateServiceCommand);
@@ -159,7 +153,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
       });
     ecs.on(UpdateServiceCommand).resolves({ service: started() });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('ROLLED_BACK');
@@ -207,7 +201,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     ecs.on(ListTasksCommand).resolves({ taskArns: [task.taskArn ?? ''] });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('FAILED');
@@ -250,7 +244,7 @@ describe('ecs-deploy rolling (scripted ECS)', () => {
     const { CreateServiceCommand } = await import('@aws-sdk/client-ecs');
     ecs.on(CreateServiceCommand).resolves({ service: started() });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBeUndefined();
     expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input).toEqual({

@@ -8,19 +8,18 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useActionStep } from '../../shared/test/support/action-step.js';
 import { run } from '../src/main.js';
-import { ActionEnv } from './support/action-env.js';
-import { NEW_TD } from './support/ecs-fixtures.js';
+import { NEW_TD, SCRIPTED_ENV } from './support/ecs-fixtures.js';
 
 // Scripted ECS for exit codes moto cannot produce (its containers always exit 0).
 const ecs = mockClient(ECSClient);
-const action = new ActionEnv();
+const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task/mysfits-dev/0f1e2d3c';
 
 beforeEach(() => {
   ecs.reset();
-  action.reset({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   action.inputs({
     cluster: 'mysfits-dev',
     'task-definition': NEW_TD,
@@ -44,10 +43,6 @@ beforeEach(() => {
   ecs.on(StopTaskCommand).resolves({});
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 describe('ecs-deploy run-task (scripted ECS)', () => {
   it('should fail on a non-zero exit code with the container reason and the stopped reason', async () => {
     ecs
@@ -69,7 +64,7 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
         ],
       });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(ecs.commandCalls(RunTaskCommand)[0]?.args[0].input).toMatchObject({
@@ -99,7 +94,7 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
       .on(DescribeTasksCommand)
       .resolves({ tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] });
 
-    await run({ signal: new AbortController().signal });
+    await action.run(() => run({ signal: new AbortController().signal }));
 
     expect(process.exitCode).toBe(1);
     expect(action.outputs().status).toBe('TIMED_OUT');
@@ -150,7 +145,7 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
         ].join('\n'),
       );
 
-      await run({ signal: new AbortController().signal });
+      await action.run(() => run({ signal: new AbortController().signal }));
 
       expect(process.exitCode).toBeUndefined();
       expect(request()).toMatchObject({
@@ -178,7 +173,7 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
     it("should not send propagateTags SERVICE, which RunTask refuses, but the service's tags themselves", async () => {
       definition('tags: [{ key: team, value: mysfits }]\npropagateTags: SERVICE\n');
 
-      await run({ signal: new AbortController().signal });
+      await action.run(() => run({ signal: new AbortController().signal }));
 
       expect(request()).not.toHaveProperty('propagateTags');
       expect(request()?.tags).toEqual([{ key: 'team', value: 'mysfits' }]);
@@ -186,14 +181,14 @@ describe('ecs-deploy run-task (scripted ECS)', () => {
 
     it('should send one clientToken per workflow run attempt, within RunTask limits (64 characters, 33-126)', async () => {
       github('1');
-      await run({ signal: new AbortController().signal });
+      await action.run(() => run({ signal: new AbortController().signal }));
       const first = request()?.clientToken ?? '';
       ecs.resetHistory();
-      await run({ signal: new AbortController().signal });
+      await action.run(() => run({ signal: new AbortController().signal }));
       const again = request()?.clientToken;
       ecs.resetHistory();
       github('2');
-      await run({ signal: new AbortController().signal });
+      await action.run(() => run({ signal: new AbortController().signal }));
       const retried = request()?.clientToken;
 
       expect(first).toMatch(/^[\x21-\x7e]{1,64}$/);

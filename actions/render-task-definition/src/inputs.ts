@@ -5,7 +5,7 @@ import { toNamedValues } from './containers.js';
 const namedValues = () => z.pipe(field.keyValues(), z.transform(toNamedValues));
 
 /** The inputs of action.yml, by name; defaults equal action.yml's. */
-const schema = z.object({
+export const inputSchema = z.object({
   'task-definition': field.required(),
   stacks: field.keyValues(),
   images: field.keyValues(),
@@ -16,12 +16,12 @@ const schema = z.object({
 });
 
 /** Every input of the action, read once and validated. */
-export type RenderInputs = z.output<typeof schema>;
+export type RenderInputs = z.output<typeof inputSchema>;
 
 /**
  * Reads the inputs from INPUT_* (the runner's way) into one validated object.
  * @throws Error listing every invalid input with what was expected.
  */
 export function readRenderInputs(): RenderInputs {
-  return readInputs(schema);
+  return readInputs(inputSchema);
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MotoServer, startMoto } from '../../../test/support/moto.js';
-import { runBundle } from '../../shared/test/support/run-bundle.js';
+import { runBundle } from '../../shared/test/support/action-step.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 // No AWS variable at all, and no instance metadata lookup (the chain's last resort).
@@ -39,6 +39,7 @@ describe('render-task-definition bundle', () => {
     expect(result.code, result.log).toBe(0);
     expect(result.log).toContain('No AWS region set: the live revision is not compared');
     expect(result.outputs).toMatchObject({ family: 'units', changed: 'true' });
+    expect(result.outputs['deploy-task-definition']).toBe(result.outputs['task-definition']);
     expect(result.summary).toContain('not compared');
   });
 
@@ -61,7 +62,7 @@ describe('render-task-definition bundle', () => {
 
   it('should send cpu and memory as ECS stores them and find no change against a revision registered as 1024/2048', async () => {
     const ecs = new ECSClient({ endpoint: moto.endpoint, region: 'us-east-1' });
-    await ecs.send(
+    const { taskDefinition } = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'units',
         networkMode: 'awsvpc',
@@ -79,6 +80,9 @@ describe('render-task-definition bundle', () => {
     expect(definition).toMatchObject({ cpu: '1024', memory: '2048' });
     expect(result.log).toContain('cpu: "1 vCPU" → "1024"');
     expect(result.outputs.changed, result.log).toBe('false');
+    // The deploy workflow hands this to ecs-deploy: an unchanged definition deploys the live
+    // revision instead of registering a duplicate.
+    expect(result.outputs['deploy-task-definition']).toBe(taskDefinition?.taskDefinitionArn);
   });
 
   it('should skip the live revision when compare-with-live is false, even with credentials', async () => {

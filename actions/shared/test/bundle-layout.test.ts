@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ActionsBuild, actionNames, actionsOutdir, buildActionsInMemory } from '../../../scripts/build-actions.ts';
-import { actionMain } from './support/run-bundle.js';
+import { actionMain } from './support/action-step.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Modules every action uses: if a second copy of them ships, the bundle is no longer shared.

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { inputField, readInputs } from '../src/inputs.js';
+import { useActionStep } from './support/action-step.js';
 
 const schema = z.object({
   'stack-name': inputField.required(),
@@ -14,28 +15,16 @@ const schema = z.object({
   note: inputField.optional(),
 });
 
-const names = [
-  'STACK-NAME',
-  'TIMEOUT',
-  'PREVIEW-ONLY',
-  'PARAMETERS',
-  'CAPABILITIES',
-  'MODE',
-  'NOTE',
-  'FEATURES',
-  'LABEL',
-];
-
-afterEach(() => {
-  for (const name of names) delete process.env[`INPUT_${name}`];
-});
+const step = useActionStep({ schema, timers: 'real' });
 
 describe('readInputs', () => {
   it('should read every input once into one typed object with defaults', () => {
-    process.env['INPUT_STACK-NAME'] = 'dev-network';
-    process.env.INPUT_PARAMETERS = 'Environment=dev\nSubnets=a,b';
-    process.env['INPUT_PREVIEW-ONLY'] = 'true';
-    process.env.INPUT_FEATURES = 'logs,\nmetrics';
+    step.inputs({
+      'stack-name': 'dev-network',
+      parameters: 'Environment=dev\nSubnets=a,b',
+      'preview-only': 'true',
+      features: 'logs,\nmetrics',
+    });
     expect(readInputs(schema)).toEqual({
       'stack-name': 'dev-network',
       timeout: 1_800_000,
@@ -50,9 +39,7 @@ describe('readInputs', () => {
   });
 
   it('should list every invalid input with what was expected and found', () => {
-    process.env.INPUT_TIMEOUT = 'soon';
-    process.env.INPUT_MODE = 'canary';
-    process.env.INPUT_FEATURES = 'logs,traces';
+    step.inputs({ timeout: 'soon', mode: 'canary', features: 'logs,traces' });
     let message = '';
     try {
       readInputs(schema);

@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CancelledError } from '../src/cancel.js';
 import { type WaitCheck, WaitTimeoutError, waitUntil } from '../src/wait.js';
+import { useActionStep } from './support/action-step.js';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+// No inputs: the step is here for its fake timers and captured log.
+const step = useActionStep({ schema: { shape: {} } });
 
 describe('waitUntil', () => {
   it('should poll once per interval and return the value when done', async () => {
@@ -21,7 +16,7 @@ describe('waitUntil', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(promise).resolves.toBe('ok');
     expect(check).toHaveBeenCalledTimes(3);
-    expect(process.stdout.write).toHaveBeenCalledWith(expect.stringContaining('thing: attempt 2'));
+    expect(step.log()).toContain('thing: attempt 2');
   });
 
   it('should throw a timeout error at the deadline instead of passing', async () => {

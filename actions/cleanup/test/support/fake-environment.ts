@@ -90,3 +90,12 @@ export function environmentStacks(ecs: FakeEcsState): FakeStack[] {
 export function account(ecs: FakeEcsState, stacks: FakeStack[] = environmentStacks(ecs)) {
   return fakeAccount({ stacks, table: { name: 'dev-mysfits', exists: true, deletionProtection: true }, ecs });
 }
+
+/** The cleanup's `resources` output: one row per resource the run found. */
+export function resourceRows(step: { outputs(): Record<string, string> }): Array<{
+  kind: string;
+  name: string;
+  action: string;
+}> {
+  return JSON.parse(step.outputs().resources ?? '[]');
+}

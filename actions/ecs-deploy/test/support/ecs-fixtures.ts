@@ -114,3 +114,6 @@ export function stoppedTask(options: {
     containers: [{ name: 'monolith', lastStatus: 'STOPPED', exitCode: options.exitCode }],
   };
 }
+
+/** The scripted tests' environment: the region of the fixtures' ARNs, dummy credentials. */
+export const SCRIPTED_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };

@@ -1,28 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { readStepOutputs } from './step.js';
+import { join } from 'node:path';
+import { actionMain, checkDeclaredInputs, inputVariable, repoRoot } from './action-yml.js';
+import { readStepOutputs } from './step-output.js';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+export { actionMain } from './action-yml.js';
 
-/**
- * The file the runner runs for `actions/<name>`: its action.yml's `runs.main`, resolved against the
- * action's folder (`../dist/<name>.js`, an entry of the shared bundle).
- * @throws Error naming the action.yml when it has no `runs.main`.
- */
-export function actionMain(action: string): string {
-  const file = join(root, 'actions', action, 'action.yml');
-  const main: unknown = parse(readFileSync(file, 'utf8'))?.runs?.main;
-  if (typeof main !== 'string' || main === '') {
-    throw new Error(`expected runs.main (the file the runner runs) in ${file}, found ${JSON.stringify(main)}`);
-  }
-  return join(dirname(file), main);
-}
-
-/** What one run of a built action bundle produced. */
+/** What one run of an action produced (the built bundle, or main in-process). */
 export interface BundleRun {
   code: number;
   log: string;
@@ -34,7 +19,9 @@ export interface BundleRun {
  * Runs an action's bundle as the runner does: `node <runs.main>` (see {@link actionMain}) from the
  * repository root with `INPUT_*` variables by name, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY pointing at fresh temp
  * files and RUNNER_TEMP at a fresh directory. Only PATH and `env` are passed on, so nothing of the
- * test process (its AWS profile, an INPUT_* left behind) leaks into the step.
+ * test process (its AWS profile, an INPUT_* left behind) leaks into the step. The log is returned,
+ * never printed, so an expected `::error::` stays out of the test runner's output.
+ * @throws Error when an input is not declared in the action's action.yml, or the bundle is not built.
  */
 export async function runBundle(options: {
   action: string;
@@ -42,6 +29,7 @@ export async function runBundle(options: {
   env: Record<string, string>;
   timeoutMs?: number;
 }): Promise<BundleRun> {
+  checkDeclaredInputs({ action: options.action }, Object.keys(options.inputs));
   const bundle = actionMain(options.action);
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run 'node scripts/build.mjs actions' first`);
   const dir = mkdtempSync(join(tmpdir(), `${options.action}-run-`));
@@ -57,12 +45,12 @@ export async function runBundle(options: {
     RUNNER_TEMP: dir,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.inputs)) env[inputVariable(name)] = value;
   const { code, log } = await new Promise<{ code: number; log: string }>((resolve) => {
     execFile(
       process.execPath,
       [bundle],
-      { env, cwd: root, timeout: options.timeoutMs ?? 60_000 },
+      { env, cwd: repoRoot, timeout: options.timeoutMs ?? 60_000 },
       (error, stdout, stderr) => {
         const exit = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
         resolve({ code: exit, log: `${stdout}${stderr}` });

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type Change,
   CloudFormationClient,
@@ -13,56 +15,8 @@ import {
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, vi } from 'vitest';
-import {
-  captureLog,
-  createStepFiles as createSharedStepFiles,
-  prepareStep as prepareSharedStep,
-  readStepOutputs as readOutputFile,
-} from '../../shared/test/support/step.js';
-
-export { captureLog, settle } from '../../shared/test/support/step.js';
-
-/** Temp files standing in for the runner's GITHUB_OUTPUT / GITHUB_STEP_SUMMARY and a template. */
-export interface StepFiles {
-  dir: string;
-  output: string;
-  summary: string;
-  template: string;
-}
-
-const INPUT_NAMES = [
-  'stack-name',
-  'template',
-  'template-bucket',
-  'parameters-file',
-  'parameters',
-  'capabilities',
-  'tags',
-  'termination-protection',
-  'timeout',
-  'preview-only',
-  'region',
-  'reset-parameters',
-];
-
-/** One temp dir per test file: @actions/core caches the summary path after its first write. */
-export function createStepFiles(): StepFiles {
-  const shared = createSharedStepFiles('cfn-deploy');
-  const files = { ...shared, template: `${shared.dir}/template.yml` };
-  writeFileSync(files.template, 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n');
-  return files;
-}
-
-/** Resets the step's files and environment, then sets `INPUT_*` by name the way the runner does. */
-export function prepareStep(files: StepFiles, inputs: Record<string, string>): void {
-  prepareSharedStep({ files, inputNames: INPUT_NAMES, inputs: { template: files.template, ...inputs } });
-}
-
-/** Parses the GITHUB_OUTPUT file into a record. */
-export function readStepOutputs(files: StepFiles): Record<string, string> {
-  return readOutputFile(files.output);
-}
+import { beforeEach } from 'vitest';
+import { type ActionStep, useActionStep } from '../../../shared/test/support/action-step.js';
 
 /** The SDK's error for a stack that does not exist. */
 export function stackMissing(name: string): Error {
@@ -160,38 +114,24 @@ export function scriptTemplateSummary(cfn: CloudFormationStub): void {
   cfn.on(GetTemplateSummaryCommand).resolves({ Parameters: [], ResourceTypes: ['AWS::SQS::Queue'] });
 }
 
+/** A one-queue template: what the scripted CloudFormation deploys unless a test names another. */
+function writeTemplate(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'cfn-template-')), 'template.yml');
+  writeFileSync(file, 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n');
+  return file;
+}
+
 /**
- * Registers the hooks every scripted test file needs: a fresh mock, fake timers and a captured
- * log per test, one set of step files per file.
+ * The scripted CloudFormation of a test file: a fresh mock per test (GetTemplateSummary of the
+ * one-queue template scripted) and the file's action step, its `template` input defaulting to
+ * that template.
  */
-export function useScriptedCloudFormation(): {
-  cfn: CloudFormationStub;
-  files: () => StepFiles;
-  log: () => string;
-} {
+export function useScriptedCloudFormation(): { cfn: CloudFormationStub; step: ActionStep } {
   const cfn = mockClient(CloudFormationClient);
-  let files: StepFiles | undefined;
-  let log: ReturnType<typeof captureLog> | undefined;
-  beforeAll(() => {
-    files = createStepFiles();
-  });
+  const step = useActionStep({ action: 'cfn-deploy', defaults: { template: writeTemplate() } });
   beforeEach(() => {
     cfn.reset();
     scriptTemplateSummary(cfn);
-    vi.useFakeTimers();
-    log = captureLog();
   });
-  afterEach(() => {
-    log?.restore();
-    vi.useRealTimers();
-    process.exitCode = undefined;
-  });
-  return {
-    cfn,
-    files: () => {
-      if (!files) throw new Error('step files are created in beforeAll');
-      return files;
-    },
-    log: () => log?.text() ?? '',
-  };
+  return { cfn, step };
 }
