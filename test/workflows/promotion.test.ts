@@ -127,6 +127,12 @@ describe('deploy.yml and environment.yml', () => {
     expect(deploy.stage?.with?.['promote-from']).toBeUndefined();
   });
 
+  it('should promote a commit by hand only after the first environment verified it', () => {
+    const check = deploy.changes?.steps?.find((s) => s.run?.startsWith('node deploy/verified.ts'));
+    expect(check?.if).toBe("steps.stages.outputs.first == ''");
+    expect(check?.run).toContain('--environment "$FIRST"');
+  });
+
   it('should build only in the first environment and copy the image, checking its digest, in the later ones', () => {
     expect(step('Build and push')?.if).toContain("inputs.promote-from == ''");
     expect(step('Promote the image (same digest)')?.if).toContain("inputs.promote-from != ''");
