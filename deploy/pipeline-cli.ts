@@ -9,6 +9,9 @@
 //   definitions             one environment's CreateService inputs and task definitions
 //   changes <base-sha>      what a push changed since that commit (the same in every environment),
 //                           and the legs (deploy/legs.ts) every environment runs for it
+//   stages [--only <environment>]
+//                           which environments this run deploys: `first` (builds; empty when a
+//                           manual run names a later one) and `promoted` (JSON list)
 //   leg --service <name> --out-dir <dir>
 //                           one service in one environment: writes task-definition.json and
 //                           service-definition.json into the directory, prints its stack parameters
@@ -47,7 +50,12 @@ const multiline = (name: string, value: string): string =>
 export function runPipelineCli(options: { argv: string[]; config: DeployConfig }): string[] {
   const { values, positionals } = parseArgs({
     args: options.argv,
-    options: { environment: { type: 'string' }, service: { type: 'string' }, 'out-dir': { type: 'string' } },
+    options: {
+      environment: { type: 'string' },
+      service: { type: 'string' },
+      'out-dir': { type: 'string' },
+      only: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [command, ...args] = positionals;
@@ -138,6 +146,17 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
       out('seed', JSON.stringify(plan.seed)),
     ];
   }
+  if (command === 'stages') {
+    const names = environmentNames(config);
+    const [first = '', ...later] = names;
+    const only = values.only ?? '';
+    if (only === '') return [out('first', first), out('promoted', JSON.stringify(later))];
+    if (only === first) return [out('first', first), out('promoted', '[]')];
+    if (later.includes(only)) return [out('first', ''), out('promoted', JSON.stringify([only]))];
+    throw new Error(
+      `expected the environment input to be empty or one of ${names.join(', ')} (deploy/config.yml), found '${only}'`,
+    );
+  }
   if (command === 'leg') {
     const service = values.service ?? '';
     const entry = serviceEntry(env, service);
@@ -158,6 +177,6 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
     ];
   }
   throw new Error(
-    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions, changes <base-sha> or leg --service <name> --out-dir <dir> (each with an optional --environment <name>)`,
+    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions, changes <base-sha>, stages [--only <environment>] or leg --service <name> --out-dir <dir> (each with an optional --environment <name>)`,
   );
 }

@@ -203,3 +203,21 @@ describe('deploy/summary.ts', () => {
     expect(markdown).toContain('/ecs/v2/clusters/production-cluster/services/like/health?region=us-east-1');
   });
 });
+
+describe('pipeline stages command', () => {
+  const stages = (only?: string) =>
+    runPipelineCli({ argv: ['stages', ...(only === undefined ? [] : ['--only', only])], config });
+
+  it('should deploy the first environment, then every later one, unless a manual run names one', () => {
+    expect(stages()).toEqual(['first=staging', 'promoted=["production"]']);
+    expect(stages('')).toEqual(['first=staging', 'promoted=["production"]']);
+    expect(stages('staging')).toEqual(['first=staging', 'promoted=[]']);
+    expect(stages('production')).toEqual(['first=', 'promoted=["production"]']);
+  });
+
+  it('should refuse an environment deploy/config.yml does not have, naming those it has', () => {
+    expect(() => stages('prod')).toThrow(
+      "expected the environment input to be empty or one of staging, production (deploy/config.yml), found 'prod'",
+    );
+  });
+});
