@@ -1,10 +1,16 @@
 import * as core from '@actions/core';
-import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import {
+  CodeDeployClient,
+  type DeploymentInfo,
+  GetDeploymentCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
 import { awsClientConfig } from '../../shared/src/aws.js';
 import { CancelledError } from '../../shared/src/cancel.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import type { JsonObject } from '../../shared/src/json.js';
-import { WaitTimeoutError } from '../../shared/src/wait.js';
+import { formatDuration } from '../../shared/src/parse.js';
+import { startDeadline, WaitTimeoutError, waitUntil } from '../../shared/src/wait.js';
 import { appSpecSource, buildAppSpec } from './codedeploy-appspec.js';
 import { waitForTaskSet } from './codedeploy-task-set.js';
 import { CodeDeployFailure, createDeployment, type DeploymentGroupRef, watchDeployment } from './codedeploy-watch.js';
@@ -89,11 +95,66 @@ export async function deployWithCodeDeploy(options: {
   return result.status;
 }
 
+// DeploymentStatus values after which a CodeDeploy deployment changes no more.
+const ENDED = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+/**
+ * After StopDeployment with autoRollbackEnabled: waits within `rollback-timeout` for the
+ * deployment to stop and for the rollback deployment CodeDeploy starts (its rollbackInfo) to
+ * succeed. Returns how it ended, as a sentence part.
+ * @throws Error when the rollback deployment fails or does not finish in time.
+ */
+async function awaitCodeDeployRollback(
+  context: DeployContext,
+  codedeploy: CodeDeployClient,
+  deploymentId: string,
+): Promise<string> {
+  if (context.signal.aborted) return '; not waited for: the job was cancelled';
+  const timeoutMs = context.inputs['rollback-timeout'];
+  const deadline = startDeadline(timeoutMs);
+  const ended = (id: string, description: string) =>
+    waitUntil<DeploymentInfo>({
+      description,
+      intervalMs: context.inputs['poll-interval'],
+      deadline,
+      check: async () => {
+        const info = (await codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+        if (!info) throw new Error(`GetDeployment returned nothing for ${id}`);
+        return ENDED.has(info.status ?? '')
+          ? { done: true, value: info }
+          : { done: false, progress: info.status ?? '?' };
+      },
+    });
+  try {
+    const stopped = await ended(deploymentId, `CodeDeploy deployment ${deploymentId} to stop`);
+    const rollbackId = stopped.rollbackInfo?.rollbackDeploymentId;
+    if (!rollbackId) {
+      context.timeline.note(`${deploymentId} ended ${stopped.status}; CodeDeploy started no rollback deployment`);
+      return `; ${deploymentId} ended ${stopped.status} and CodeDeploy started no rollback deployment (traffic stays where it was)`;
+    }
+    const rollback = await ended(rollbackId, `rollback deployment ${rollbackId} to finish`);
+    const why = rollback.errorInformation?.message ? ` (${rollback.errorInformation.message})` : '';
+    context.timeline.note(`Rollback deployment ${rollbackId} ${rollback.status}${why}`);
+    if (rollback.status !== 'Succeeded') {
+      throw new Error(`rollback deployment ${rollbackId} ended ${rollback.status}${why}`);
+    }
+    return `; rollback deployment ${rollbackId} Succeeded`;
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) {
+      throw new Error(
+        `the rollback of ${deploymentId} did NOT finish within ${formatDuration(timeoutMs)} (rollback-timeout): ${err.message}`,
+      );
+    }
+    throw err;
+  }
+}
+
 /**
  * The rollback for a CODE_DEPLOY deploy: on a timeout, a cancel or a lifecycle event that failed
  * while the deployment still ran, StopDeployment with autoRollbackEnabled (CodeDeploy reroutes
- * traffic to the original task set). A deployment CodeDeploy ended itself has already rolled back
- * (when its rollback configuration says so). Returns a sentence for the failure message.
+ * traffic to the original task set), then waits for that rollback within `rollback-timeout`. A
+ * deployment CodeDeploy ended itself has already rolled back (when its rollback configuration says
+ * so). Returns a sentence for the failure message.
  */
 export async function rollBackCodeDeploy(
   context: DeployContext,
@@ -111,7 +172,8 @@ export async function rollBackCodeDeploy(
     context.timeline.note(
       `Requested rollback: StopDeployment(autoRollbackEnabled) ${deploymentId}: ${response.status ?? '?'}${response.statusMessage ? ` (${response.statusMessage})` : ''}`,
     );
-    return ` Rollback requested (StopDeployment with autoRollbackEnabled on ${deploymentId}, ${response.status ?? 'no status'}); CodeDeploy reroutes traffic to the original task set.`;
+    const outcome = await awaitCodeDeployRollback(context, codedeploy, deploymentId);
+    return ` Rollback requested (StopDeployment with autoRollbackEnabled on ${deploymentId}, ${response.status ?? 'no status'}); CodeDeploy reroutes traffic to the original task set${outcome}.`;
   } catch (stopErr) {
     if (stopErr instanceof Error && stopErr.name === 'DeploymentAlreadyCompletedException') {
       context.timeline.note(`StopDeployment: ${deploymentId} had already ended`);

@@ -1,4 +1,6 @@
 import {
+  DescribeServiceDeploymentsCommand,
+  type ServiceDeployment,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
@@ -7,7 +9,7 @@ import { CancelledError } from '../../shared/src/cancel.js';
 import { errorMessage } from '../../shared/src/errors.js';
 import type { JsonObject } from '../../shared/src/json.js';
 import { formatDuration } from '../../shared/src/parse.js';
-import { startDeadline, WaitTimeoutError } from '../../shared/src/wait.js';
+import { startDeadline, WaitTimeoutError, waitUntil } from '../../shared/src/wait.js';
 import { rollBackCodeDeploy } from './codedeploy.js';
 import { CodeDeployFailure } from './codedeploy-watch.js';
 import type { DeployContext } from './context.js';
@@ -60,9 +62,50 @@ async function awaitRollingRollback(context: DeployContext, taskDefinitionArn: s
   }
 }
 
+// ServiceDeployment statuses after a ROLLBACK stop from which nothing changes any more.
+const ROLLBACK_ENDED = new Set(['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED', 'SUCCESSFUL']);
+
+/**
+ * After StopServiceDeployment ROLLBACK: waits within `rollback-timeout` until the service
+ * deployment's rollback ended (DescribeServiceDeployments). Returns how it ended, as a sentence part.
+ * @throws Error when it ended ROLLBACK_FAILED or did not end in time.
+ */
+async function awaitNativeRollback(context: DeployContext, serviceDeploymentArn: string): Promise<string> {
+  if (context.signal.aborted) return '; not waited for: the job was cancelled';
+  const timeoutMs = context.inputs['rollback-timeout'];
+  try {
+    const ended = await waitUntil<ServiceDeployment>({
+      description: `service deployment ${serviceDeploymentArn} to roll back`,
+      intervalMs: context.inputs['poll-interval'],
+      deadline: startDeadline(timeoutMs),
+      check: async () => {
+        const { serviceDeployments } = await context.ecs.send(
+          new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] }),
+        );
+        const deployment = serviceDeployments?.[0];
+        const status = deployment?.status ?? '?';
+        return deployment && ROLLBACK_ENDED.has(status)
+          ? { done: true, value: deployment }
+          : { done: false, progress: `${status}${deployment?.statusReason ? ` (${deployment.statusReason})` : ''}` };
+      },
+    });
+    const why = ended.statusReason ? ` (${ended.statusReason})` : '';
+    context.timeline.note(`Rollback of ${serviceDeploymentArn}: ${ended.status}${why}`);
+    if (ended.status === 'ROLLBACK_FAILED') throw new Error(`the service deployment ended ROLLBACK_FAILED${why}`);
+    return `; it ended ${ended.status}${why}`;
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) {
+      throw new Error(
+        `the rollback did NOT finish within ${formatDuration(timeoutMs)} (rollback-timeout): ${err.message}`,
+      );
+    }
+    throw err;
+  }
+}
+
 /**
  * Rolls back after a failure the deployment itself did not undo: a timeout or cancel (native:
- * StopServiceDeployment ROLLBACK; rolling: UpdateService to the previous task definition and the
+ * StopServiceDeployment ROLLBACK, then its end awaited within `rollback-timeout`; rolling: UpdateService to the previous task definition and the
  * fields the update changed, then waits for it within `rollback-timeout`), or a rolling failure
  * that ECS did not roll back. While ECS's circuit breaker rolls back, its rollback is awaited
  * instead. Returns a sentence for the failure message.
@@ -82,7 +125,8 @@ export async function rollBack(context: DeployContext, state: RollbackState, err
         new StopServiceDeploymentCommand({ serviceDeploymentArn: state.serviceDeploymentArn, stopType: 'ROLLBACK' }),
       );
       context.timeline.note(`Requested rollback: StopServiceDeployment(ROLLBACK) ${state.serviceDeploymentArn}`);
-      return ` Rollback requested (StopServiceDeployment ROLLBACK on ${state.serviceDeploymentArn}); ECS restores the previous revision.`;
+      const ended = await awaitNativeRollback(context, state.serviceDeploymentArn);
+      return ` Rollback requested (StopServiceDeployment ROLLBACK on ${state.serviceDeploymentArn}); ECS restores the previous revision${ended}.`;
     }
     if (!state.previousTaskDefinition || state.previousTaskDefinition === state.targetTaskDefinition) {
       return ' There is no previous task definition to roll back to (the service was created by this run or already ran it).';

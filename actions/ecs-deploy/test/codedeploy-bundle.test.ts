@@ -20,6 +20,7 @@ import { CODEDEPLOY_EVENTS } from '../src/inputs.js';
 // through AWS_ENDPOINT_URL_CODEDEPLOY as the SDK reads it.
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const DEPLOYMENT_ID = 'd-BUNDLE001';
+const ROLLBACK_ID = 'd-BUNDLE002';
 const HOOK = 'arn:aws:lambda:us-east-1:123456789012:function:mysfits-smoke-test';
 
 interface Call {
@@ -40,33 +41,43 @@ class ScriptedCodeDeploy {
   private polls = 0;
   private server: Server | undefined;
 
+  // StopDeployment(autoRollbackEnabled) stops the deployment; CodeDeploy then names the rollback
+  // deployment it started in the stopped one's rollbackInfo (GetDeployment, RollbackInfo).
+  private stopped = false;
+
   reset(steps: Step[]): void {
     this.calls.length = 0;
     this.steps = steps;
     this.polls = 0;
+    this.stopped = false;
   }
 
   private step(): Step {
     return this.steps[Math.min(this.polls, this.steps.length - 1)] ?? { status: 'Created', done: 0 };
   }
 
-  private answer(operation: string): unknown {
+  private answer(operation: string, input: { deploymentId?: string }): unknown {
     const step = this.step();
     switch (operation) {
       case 'CreateDeployment':
         return { deploymentId: DEPLOYMENT_ID };
-      case 'GetDeployment':
-        this.polls += 1;
-        return {
-          deploymentInfo: {
-            deploymentId: DEPLOYMENT_ID,
-            applicationName: 'AppECS-mysfits-test-monolith',
-            deploymentGroupName: 'DgpECS-mysfits-test-monolith',
-            status: this.step().status,
-            computePlatform: 'ECS',
-            createTime: Date.now() / 1000,
-          },
+      case 'GetDeployment': {
+        const info = {
+          deploymentId: input.deploymentId,
+          applicationName: 'AppECS-mysfits-test-monolith',
+          deploymentGroupName: 'DgpECS-mysfits-test-monolith',
+          computePlatform: 'ECS',
+          createTime: Date.now() / 1000,
         };
+        if (input.deploymentId === ROLLBACK_ID) return { deploymentInfo: { ...info, status: 'Succeeded' } };
+        if (this.stopped) {
+          return {
+            deploymentInfo: { ...info, status: 'Stopped', rollbackInfo: { rollbackDeploymentId: ROLLBACK_ID } },
+          };
+        }
+        this.polls += 1;
+        return { deploymentInfo: { ...info, status: this.step().status } };
+      }
       case 'ListDeploymentTargets':
         return { targetIds: ['mysfits-test:monolith'] };
       case 'BatchGetDeploymentTargets':
@@ -91,6 +102,7 @@ class ScriptedCodeDeploy {
           ],
         };
       case 'StopDeployment':
+        this.stopped = true;
         return { status: 'Pending', statusMessage: 'Stop requested' };
       default:
         return undefined;
@@ -109,7 +121,7 @@ class ScriptedCodeDeploy {
             .split('.')
             .pop() ?? '';
         this.calls.push({ operation, input: body ? JSON.parse(body) : {} });
-        const answer = this.answer(operation);
+        const answer = this.answer(operation, body ? JSON.parse(body) : {});
         const unknown = { __type: 'UnknownOperationException', message: `not scripted: ${operation}` };
         response.writeHead(answer === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(JSON.stringify(answer ?? unknown));
@@ -261,5 +273,6 @@ describe('ecs-deploy bundle with a CODE_DEPLOY service (moto ECS, scripted CodeD
       'lifecycle event AfterAllowTestTraffic Failed: ScriptFailed, smoke test returned Failed',
     );
     expect(codedeploy.input('StopDeployment')).toEqual({ deploymentId: DEPLOYMENT_ID, autoRollbackEnabled: true });
+    expect(result.summary).toContain(`rollback deployment ${ROLLBACK_ID} Succeeded`);
   });
 });

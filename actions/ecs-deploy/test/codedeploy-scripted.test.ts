@@ -36,6 +36,7 @@ import { NEW_TD, SCRIPTED_ENV } from './support/ecs-fixtures.js';
 const ecs = mockClient(ECSClient);
 const codedeploy = mockClient(CodeDeployClient);
 const action = useActionStep({ action: 'ecs-deploy', env: SCRIPTED_ENV });
+const ROLLBACK_ID = 'd-ROLLBACK2';
 
 /** GetDeployment + BatchGetDeploymentTargets answer these steps in order, the last one repeated. */
 function script(steps: Array<{ info: Partial<DeploymentInfo>; target?: ECSTarget }>): void {
@@ -77,8 +78,30 @@ beforeEach(() => {
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: DEPLOYMENT_ID });
   codedeploy.on(ListDeploymentTargetsCommand).resolves({ targetIds: [TARGET_ID] });
-  codedeploy.on(StopDeploymentCommand).resolves({ status: 'Pending', statusMessage: 'Stop deployment requested' });
+  // StopDeployment(autoRollbackEnabled) stops the deployment and starts a rollback deployment,
+  // named in the stopped one's rollbackInfo (GetDeployment, RollbackInfo).
+  codedeploy.on(StopDeploymentCommand).callsFake(() => {
+    rollBackAs('Succeeded');
+    return { status: 'Pending', statusMessage: 'Stop deployment requested' };
+  });
 });
+
+/** What GetDeployment says once StopDeployment was called: stopped, and a rollback that ends `status`. */
+function rollBackAs(status: 'Succeeded' | 'Failed' | 'InProgress'): void {
+  codedeploy.on(GetDeploymentCommand, { deploymentId: DEPLOYMENT_ID }).resolves({
+    deploymentInfo: deploymentInfo({
+      status: 'Stopped',
+      rollbackInfo: { rollbackDeploymentId: ROLLBACK_ID, rollbackMessage: 'Rollback requested by StopDeployment' },
+    }),
+  });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: ROLLBACK_ID }).resolves({
+    deploymentInfo: deploymentInfo({
+      deploymentId: ROLLBACK_ID,
+      status,
+      ...(status === 'Failed' ? { errorInformation: { code: 'ECS_UPDATE_ERROR', message: 'task set failed' } } : {}),
+    }),
+  });
+}
 
 describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
   it('should create the deployment from the AppSpec and follow its lifecycle events to Succeeded', async () => {
@@ -198,6 +221,7 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
     expect(stops).toHaveLength(1);
     expect(stops[0]?.args[0].input).toEqual({ deploymentId: DEPLOYMENT_ID, autoRollbackEnabled: true });
     expect(summary).toContain('Rollback requested (StopDeployment with autoRollbackEnabled');
+    expect(summary).toContain(`rollback deployment ${ROLLBACK_ID} Succeeded`);
   });
 
   it('should report why CodeDeploy failed the deployment and its rollback, without stopping it again', async () => {
@@ -240,6 +264,38 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       autoRollbackEnabled: true,
     });
     expect(action.summary()).toContain('Timed out after');
+    expect(action.summary()).toContain(`rollback deployment ${ROLLBACK_ID} Succeeded`);
+  });
+
+  it('should fail naming the rollback deployment when the rollback CodeDeploy started fails', async () => {
+    action.inputs({ timeout: '200ms', 'poll-interval': '20ms' });
+    script([{ info: { status: 'InProgress' }, target: ecsTarget({ done: 6, greenWeight: 10 }) }]);
+    codedeploy.on(StopDeploymentCommand).callsFake(() => {
+      rollBackAs('Failed');
+      return { status: 'Pending' };
+    });
+
+    await action.run(() => run({ signal: new AbortController().signal }));
+
+    expect(process.exitCode).toBe(1);
+    expect(action.summary()).toContain(
+      `Rollback failed too: rollback deployment ${ROLLBACK_ID} ended Failed (task set failed)`,
+    );
+  });
+
+  it('should fail saying the rollback did NOT finish when it outlasts rollback-timeout', async () => {
+    action.inputs({ timeout: '200ms', 'poll-interval': '20ms', 'rollback-timeout': '300ms' });
+    script([{ info: { status: 'InProgress' }, target: ecsTarget({ done: 6, greenWeight: 10 }) }]);
+    codedeploy.on(StopDeploymentCommand).callsFake(() => {
+      rollBackAs('InProgress');
+      return { status: 'Pending' };
+    });
+
+    await action.run(() => run({ signal: new AbortController().signal }));
+
+    expect(process.exitCode).toBe(1);
+    expect(action.summary()).toContain(`did NOT finish within 300ms (rollback-timeout)`);
+    expect(action.summary()).toContain(`waiting for rollback deployment ${ROLLBACK_ID} to finish`);
   });
 
   it('should stop the deployment with rollback when the job is cancelled', async () => {
@@ -262,7 +318,8 @@ describe('ecs-deploy CODE_DEPLOY (scripted CodeDeploy)', () => {
       deploymentId: DEPLOYMENT_ID,
       autoRollbackEnabled: true,
     });
-    expect(polls).toBe(2);
+    expect(polls, 'a cancelled job does not wait for the rollback').toBe(2);
+    expect(action.summary()).toContain('not waited for: the job was cancelled');
   });
 
   it('should leave a timed-out deployment alone and send no rollback override when rollback is false', async () => {

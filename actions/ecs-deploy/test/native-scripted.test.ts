@@ -61,8 +61,21 @@ beforeEach(() => {
     .resolves({ service: { ...blueGreen(), taskDefinition: NEW_TD, currentServiceDeployment: SD_ARN } });
   ecs.on(DescribeServiceRevisionsCommand).resolves({ serviceRevisions: [serviceRevision(REV_NEW, NEW_TD)] });
   ecs.on(ListTasksCommand).resolves({ taskArns: [] });
-  ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: SD_ARN });
+  // A ROLLBACK stop: DescribeServiceDeployments then reports the rollback, here at once
+  // successful (ServiceDeployment.status ROLLBACK_SUCCESSFUL).
+  ecs.on(StopServiceDeploymentCommand).callsFake(() => {
+    rollBackAs('ROLLBACK_SUCCESSFUL');
+    return { serviceDeploymentArn: SD_ARN };
+  });
 });
+
+/** What DescribeServiceDeployments says once StopServiceDeployment(ROLLBACK) was called. */
+function rollBackAs(status: 'ROLLBACK_SUCCESSFUL' | 'ROLLBACK_FAILED' | 'ROLLBACK_IN_PROGRESS'): void {
+  const statusReason = status === 'ROLLBACK_FAILED' ? 'tasks failed to start' : undefined;
+  ecs
+    .on(DescribeServiceDeploymentsCommand)
+    .resolves({ serviceDeployments: [serviceDeployment({ status, statusReason })] });
+}
 
 const target = (weights: { production?: number; test?: number }, running = 2) => ({
   arn: REV_NEW,
@@ -201,6 +214,37 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
     expect(stops).toHaveLength(1);
     expect(stops[0]?.args[0].input).toEqual({ serviceDeploymentArn: SD_ARN, stopType: 'ROLLBACK' });
     expect(action.summary()).toContain('Rollback requested (StopServiceDeployment ROLLBACK');
+    expect(action.summary()).toContain('ECS restores the previous revision; it ended ROLLBACK_SUCCESSFUL');
+  });
+
+  it('should fail saying so when the rollback it requested fails', async () => {
+    action.inputs({ timeout: '200ms', 'poll-interval': '20ms' });
+    script([{ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' }]);
+    ecs.on(StopServiceDeploymentCommand).callsFake(() => {
+      rollBackAs('ROLLBACK_FAILED');
+      return { serviceDeploymentArn: SD_ARN };
+    });
+
+    await action.run(() => run({ signal: new AbortController().signal }));
+
+    expect(process.exitCode).toBe(1);
+    expect(action.summary()).toContain(
+      'Rollback failed too: the service deployment ended ROLLBACK_FAILED (tasks failed to start)',
+    );
+  });
+
+  it('should fail saying the rollback did NOT finish when it outlasts rollback-timeout', async () => {
+    action.inputs({ timeout: '200ms', 'poll-interval': '20ms', 'rollback-timeout': '300ms' });
+    script([{ status: 'IN_PROGRESS', lifecycleStage: 'BAKE_TIME' }]);
+    ecs.on(StopServiceDeploymentCommand).callsFake(() => {
+      rollBackAs('ROLLBACK_IN_PROGRESS');
+      return { serviceDeploymentArn: SD_ARN };
+    });
+
+    await action.run(() => run({ signal: new AbortController().signal }));
+
+    expect(process.exitCode).toBe(1);
+    expect(action.summary()).toContain('the rollback did NOT finish within 300ms (rollback-timeout)');
   });
 
   it('should request a ROLLBACK stop and fail when the job is cancelled', async () => {
@@ -220,7 +264,8 @@ describe('ecs-deploy BLUE_GREEN (scripted ECS)', () => {
       serviceDeploymentArn: SD_ARN,
       stopType: 'ROLLBACK',
     });
-    expect(polls).toBe(2);
+    expect(polls, 'a cancelled job does not wait for the rollback').toBe(2);
+    expect(action.summary()).toContain('not waited for: the job was cancelled');
   });
 
   it('should leave the deployment alone on timeout when rollback is false', async () => {
