@@ -9,7 +9,7 @@ import { environmentTagKey, otherEnvironment, type SampleEnvironment, sampleEnvi
 import { cloudFormationNeeds, workloadTemplateFiles } from './needs-cloudformation.js';
 import { deliveryNeeds, readSdkSources } from './needs-delivery.js';
 import { exceptionsFile, readExceptions, review, unusedExceptions } from './permission-exceptions.js';
-import { loadTemplate, repoRoot } from './templates.js';
+import { loadTemplate, properties, repoRoot } from './templates.js';
 import { workloadRoleDenials, workloadRoles } from './workload-roles.js';
 import { presentResources, stackResolveOptions, workloadStacks } from './workload-stacks.js';
 
@@ -52,6 +52,15 @@ function messages(denials: Denial[]): string {
 const proof = await prove();
 
 describe('the permission proof of the deploy role (bootstrap.yml)', () => {
+  it('should evaluate every managed policy the deploy role attaches, all of them together', () => {
+    const bootstrap = loadTemplate('bootstrap.yml');
+    const role = properties(bootstrap.Resources.DeployRole);
+    const attached = (role.ManagedPolicyArns as Array<{ Ref: string }>).map((arn) => arn.Ref);
+    const { identity } = deployRolePolicies(bootstrap, env);
+    expect(attached.length).toBeGreaterThan(2);
+    expect(identity.map(({ name }) => name)).toEqual(expect.arrayContaining(attached));
+  });
+
   it('should check the handlers of every resource type of every template but the bootstrap', () => {
     const types = new Set(
       Object.values(workloadTemplates()).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)),
@@ -234,24 +243,28 @@ describe('the deploy role and other environments', () => {
   });
 });
 
+/** The template with the statement of that Sid taken out of whichever managed policy holds it. */
+function withoutStatement(bootstrap: CfnTemplate, sid: string): CfnTemplate {
+  const holders = Object.values(bootstrap.Resources).filter((resource) => {
+    const document = resource.Properties?.PolicyDocument as { Statement?: Array<{ Sid?: string }> } | undefined;
+    if (!document?.Statement?.some((statement) => statement.Sid === sid)) return false;
+    document.Statement = document.Statement.filter((statement) => statement.Sid !== sid);
+    return true;
+  });
+  expect(holders, `bootstrap.yml statements with Sid ${sid}`).toHaveLength(1);
+  return bootstrap;
+}
+
 describe('the permission proof can fail (negative controls on in-memory copies)', () => {
   it('should fail when a statement is removed from the deploy role', async () => {
-    const bootstrap = loadTemplate('bootstrap.yml');
-    const document = bootstrap.Resources.DeliveryPolicy?.Properties?.PolicyDocument as {
-      Statement: Array<{ Sid?: string }>;
-    };
-    document.Statement = document.Statement.filter((statement) => statement.Sid !== 'OwnRepositories');
+    const bootstrap = withoutStatement(loadTemplate('bootstrap.yml'), 'OwnRepositories');
     const { unexplained } = await prove({ bootstrap });
     expect(messages(unexplained)).toContain('ecr:CreateRepository');
     expect(messages(unexplained)).toContain('ecr:PutImage');
   });
 
   it("should fail when the environment's own managed policies are not allowed", async () => {
-    const bootstrap = loadTemplate('bootstrap.yml');
-    const document = bootstrap.Resources.InfrastructurePolicy?.Properties?.PolicyDocument as {
-      Statement: Array<{ Sid?: string }>;
-    };
-    document.Statement = document.Statement.filter((statement) => statement.Sid !== 'OwnManagedPolicies');
+    const bootstrap = withoutStatement(loadTemplate('bootstrap.yml'), 'OwnManagedPolicies');
     const { unexplained } = await prove({ bootstrap, only: (need) => need.owner === 'AWS::IAM::ManagedPolicy' });
     expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy create: iam:CreatePolicy');
     expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy update: iam:CreatePolicyVersion');
