@@ -6,8 +6,25 @@
 // Runs under plain `node` (see config.ts): only `zod/mini` and erasable TypeScript.
 import * as z from 'zod/mini';
 
-export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY', 'CODE_DEPLOY'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+/** CodeDeploy's predefined deployment configurations for ECS (CodeDeploy guide, "Deployment configurations"). */
+export const CODE_DEPLOY_CONFIGS = [
+  'CodeDeployDefault.ECSAllAtOnce',
+  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+  'CodeDeployDefault.ECSCanary10Percent5Minutes',
+  'CodeDeployDefault.ECSCanary10Percent15Minutes',
+] as const;
+/** The AppSpec lifecycle events of an ECS deployment a hook Lambda may run at (CodeDeploy AppSpec "hooks" for ECS). */
+export const CODE_DEPLOY_HOOK_EVENTS = [
+  'BeforeInstall',
+  'AfterInstall',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+export type CodeDeployHookEvent = (typeof CODE_DEPLOY_HOOK_EVENTS)[number];
 export const CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
 export const CPU_ARCHITECTURES = ['X86_64', 'ARM64'] as const;

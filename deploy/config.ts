@@ -5,13 +5,15 @@
 //
 // Runs under plain `node` (Node 24 strips the types) in the workflow, so it imports only `yaml`,
 // `zod/mini` (the schema library the actions use) and Node built-ins, and uses erasable TypeScript.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import {
   architectureSchema,
+  CODE_DEPLOY_CONFIGS,
+  CODE_DEPLOY_HOOK_EVENTS,
   capacitySchema,
   countSchema,
   cpuSchema,
@@ -26,8 +28,52 @@ import {
   strategySchema,
 } from './config-fields.ts';
 
-export type { Capacity, CapacityItem, CapacityProvider, CpuArchitecture, Strategy } from './config-fields.ts';
-export { CAPACITY_PROVIDERS, CPU_ARCHITECTURES, capacityProviderStrategy, STRATEGIES } from './config-fields.ts';
+export type {
+  Capacity,
+  CapacityItem,
+  CapacityProvider,
+  CodeDeployHookEvent,
+  CpuArchitecture,
+  Strategy,
+} from './config-fields.ts';
+export {
+  CAPACITY_PROVIDERS,
+  CODE_DEPLOY_CONFIGS,
+  CODE_DEPLOY_HOOK_EVENTS,
+  CPU_ARCHITECTURES,
+  capacityProviderStrategy,
+  STRATEGIES,
+} from './config-fields.ts';
+
+/** The CODE_DEPLOY settings when deploy/config.yml's `strategies.codeDeploy` gives none. */
+export const CODE_DEPLOY_DEFAULTS = {
+  deploymentConfig: 'CodeDeployDefault.ECSAllAtOnce',
+  terminationWaitMinutes: 5,
+} as const;
+
+// A Lambda function by ARN, optionally with a version or alias: what a lifecycle hook names, and
+// exactly what the CodeDeploy role may invoke. Named CodeDeployHook_…: the workload boundary
+// (bootstrap.yml) lets roles invoke only those, the prefix AWSCodeDeployRoleForECS allows too.
+const LAMBDA_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:CodeDeployHook_[A-Za-z0-9_-]{1,49}(:[A-Za-z0-9_$-]{1,128})?$/;
+const lambdaArnSchema = z.string().check(
+  z.regex(LAMBDA_ARN, {
+    error: (issue) =>
+      `expected a Lambda function ARN whose name starts with CodeDeployHook_ (arn:aws:lambda:<region>:<account>:function:CodeDeployHook_<name>[:<alias>]; the workload boundary allows invoking only those), ${found(issue)}`,
+  }),
+);
+const codeDeployHooksSchema = z.strictObject(
+  Object.fromEntries(CODE_DEPLOY_HOOK_EVENTS.map((event) => [event, z.optional(lambdaArnSchema)])) as Record<
+    (typeof CODE_DEPLOY_HOOK_EVENTS)[number],
+    z.ZodMiniOptional<typeof lambdaArnSchema>
+  >,
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `expected only the lifecycle events ${CODE_DEPLOY_HOOK_EVENTS.join(', ')}, found ${issue.keys.join(', ')}`
+        : `expected a mapping of lifecycle events to Lambda function ARNs, ${found(issue)}`,
+  },
+);
 
 /** Deployment alarms of a public service when deploy/config.yml gives none (README: "Rollback on alarms"). */
 export const ALARM_DEFAULTS = {
@@ -49,6 +95,9 @@ export const configPath = join(repoRoot, 'deploy', 'config.yml');
 export const SERVICE_NAME = /^[a-z][a-z0-9]{1,23}$/;
 /** An environment name prefixes its stacks, cluster and roles, and names its GitHub environment (bootstrap.yml's pattern). */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,23}$/;
+
+const CODE_DEPLOY_INTERNAL =
+  'expected ROLLING for an internal service, found CODE_DEPLOY: CodeDeploy shifts traffic between two target groups behind the load balancer, which only a public service has';
 
 const serviceSchema = z
   .object({
@@ -97,6 +146,9 @@ const serviceSchema = z
           z.regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: (issue) => `expected a platform output name, ${found(issue)}` }),
         ),
     ),
+    // CODE_DEPLOY only: Lambda functions CodeDeploy runs at lifecycle events of a deployment (the
+    // AppSpec's hooks); the service stack's CodeDeploy role may invoke exactly these.
+    codeDeployHooks: z.optional(codeDeployHooksSchema),
     // A one-off command run as a task of this service's new revision before it is deployed.
     seed: z.optional(z.string().check(z.minLength(1, { error: 'expected a command' }))),
     // The alarms ECS watches during a deployment of a public service (cloudformation/service.yml
@@ -137,6 +189,7 @@ const serviceSchema = z
       if (service.priority !== undefined) problem('priority', 'expected no priority on an internal service');
     }
     for (const { key, message } of sizingProblems(service)) problem(key, message);
+    if (service.strategy === 'CODE_DEPLOY' && service.access !== 'public') problem('strategy', CODE_DEPLOY_INTERNAL);
   });
 
 const environmentSchema = z.object({
@@ -193,6 +246,20 @@ const configSchema = z
         canaryPercent: int('a percentage', 0, 100),
         canaryBakeTimeInMinutes: int('minutes', 0, 1440),
       }),
+      // CODE_DEPLOY services: the deployment group's traffic shifting, and the minutes the old task
+      // set keeps running after traffic has moved (the window in which a stop rolls back at once).
+      codeDeploy: z._default(
+        z.strictObject({
+          deploymentConfig: z._default(
+            z.enum(CODE_DEPLOY_CONFIGS, {
+              error: (issue) => `expected one of ${CODE_DEPLOY_CONFIGS.join(', ')}, ${found(issue)}`,
+            }),
+            CODE_DEPLOY_DEFAULTS.deploymentConfig,
+          ),
+          terminationWaitMinutes: z._default(int('minutes', 0, 2880), CODE_DEPLOY_DEFAULTS.terminationWaitMinutes),
+        }),
+        { ...CODE_DEPLOY_DEFAULTS },
+      ),
     }),
   })
   .check((ctx) => {
@@ -210,6 +277,19 @@ const configSchema = z
         );
       }
       byPriority.set(service.priority, name);
+    }
+    for (const [name, service] of Object.entries(ctx.value.services)) {
+      if (service.codeDeployHooks === undefined) continue;
+      const anywhere = Object.values(ctx.value.environments).some(
+        (settings) => resolveSizing(service, settings.defaults, settings.services[name]).strategy === 'CODE_DEPLOY',
+      );
+      if (!anywhere) {
+        issue(
+          ['services', name, 'codeDeployHooks'],
+          service.codeDeployHooks,
+          'expected codeDeployHooks only on a service that deploys with CODE_DEPLOY in some environment, found them on one that never does: set its strategy to CODE_DEPLOY or delete them',
+        );
+      }
     }
     const names = Object.keys(ctx.value.environments);
     for (const name of names) {
@@ -235,6 +315,13 @@ const configSchema = z
       }
       for (const [service, entry] of Object.entries(ctx.value.services)) {
         const resolved = resolveSizing(entry, settings.defaults, settings.services[service]);
+        if (resolved.strategy === 'CODE_DEPLOY' && entry.access !== 'public' && entry.strategy !== 'CODE_DEPLOY') {
+          issue(
+            ['environments', environment, 'services', service, 'strategy'],
+            resolved.strategy,
+            CODE_DEPLOY_INTERNAL,
+          );
+        }
         for (const { key, message } of sizingProblems(resolved)) {
           if (sizingProblems(entry).some((own) => own.key === key)) continue; // reported under services already
           issue(
@@ -311,7 +398,56 @@ function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function loadDeployConfig(path: string = configPath): DeployConfig {
   const where = path === configPath ? 'deploy/config.yml' : path;
-  return parseDeployConfig(parse(readFileSync(path, 'utf8')), where);
+  const config = parseDeployConfig(parse(readFileSync(path, 'utf8')), where);
+  const problems = serviceConnectProblems(config, join(dirname(path), '..', 'services'));
+  if (problems.length > 0) {
+    throw new Error(
+      `${problems.map((problem) => `${where}: ${problem}`).join('\n')}\nFix the file (its comments say what each key means).`,
+    );
+  }
+  return config;
+}
+
+/**
+ * CODE_DEPLOY services whose service file turns Service Connect on: "Service Connect doesn't
+ * support ... services that use the blue/green powered by CodeDeploy and external deployment
+ * types" (Amazon ECS Developer Guide, "Service Connect considerations"), so CreateService would
+ * refuse it. Each problem names the key that chose CODE_DEPLOY. A service without a folder (a
+ * config under test) is not checked.
+ */
+export function serviceConnectProblems(config: DeployConfig, servicesDir: string): string[] {
+  const problems: string[] = [];
+  for (const [service, entry] of Object.entries(config.services)) {
+    const environments = environmentNames(config).filter(
+      (name) => environmentConfig(config, name).services[service]?.strategy === 'CODE_DEPLOY',
+    );
+    const file = join(servicesDir, service, 'deploy', 'service.yml');
+    if (environments.length === 0 || !existsSync(file)) continue;
+    const definition = parse(readFileSync(file, 'utf8')) as { serviceConnectConfiguration?: { enabled?: unknown } };
+    if (definition?.serviceConnectConfiguration?.enabled !== true) continue;
+    const first = environments[0] ?? '';
+    const key =
+      entry.strategy === 'CODE_DEPLOY'
+        ? `services.${service}.strategy`
+        : config.environments[first]?.services[service]?.strategy === 'CODE_DEPLOY'
+          ? `environments.${first}.services.${service}.strategy`
+          : `environments.${first}.defaults.strategy`;
+    problems.push(
+      `${key}: expected a strategy that works with Service Connect for ${service} (in ${environments.join(', ')}), found CODE_DEPLOY: ` +
+        `services/${service}/deploy/service.yml sets serviceConnectConfiguration.enabled: true, and ECS Service Connect doesn't support services that use the blue/green deployment type powered by CodeDeploy ` +
+        '(Amazon ECS Developer Guide, "Service Connect considerations"). Use BLUE_GREEN, LINEAR or CANARY (ECS\'s own blue/green, which keeps Service Connect), ' +
+        'or delete serviceConnectConfiguration from that file (no service can then reach this one by its name).',
+    );
+  }
+  return problems;
+}
+
+/** A CODE_DEPLOY service's lifecycle hooks as ecs-deploy's `codedeploy-hooks` input takes them (`Event=FunctionArn` lines). */
+export function codeDeployHookLines(entry: Pick<ServiceConfig, 'codeDeployHooks'>): string {
+  return Object.entries(entry.codeDeployHooks ?? {})
+    .filter(([, arn]) => arn !== undefined)
+    .map(([event, arn]) => `${event}=${arn}`)
+    .join('\n');
 }
 
 /** The environment names in config order; the first is the default. */

@@ -118,10 +118,20 @@ export function serviceEntry(config: EnvironmentConfig, service: string): Servic
   return entry;
 }
 
-/** cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them. */
-export function serviceStackParameters(options: ConfigOrEnvironment, service: string): Record<string, string> {
+/**
+ * cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them.
+ * `CodeDeployServiceExists` (a CODE_DEPLOY service's deployment group needs the ECS service, which
+ * ecs-deploy creates after this stack) is only sent when `serviceExists` is given: otherwise
+ * cfn-deploy keeps the stack's previous value (false on the first create).
+ */
+export function serviceStackParameters(
+  options: ConfigOrEnvironment,
+  service: string,
+  existing: { serviceExists?: boolean } = {},
+): Record<string, string> {
   const config = inEnvironment(options);
   const entry = serviceEntry(config, service);
+  const hookArns = [...new Set(Object.values(entry.codeDeployHooks ?? {}))];
   return {
     EnvironmentName: config.environment,
     ServiceName: service,
@@ -135,6 +145,11 @@ export function serviceStackParameters(options: ConfigOrEnvironment, service: st
     AlarmErrors5xxPerMinute: String(entry.alarms.errors5xxPerMinute),
     AlarmP99Milliseconds: String(entry.alarms.p99Milliseconds),
     AlarmEvaluationMinutes: String(entry.alarms.evaluationMinutes),
+    DeploymentController: entry.strategy === 'CODE_DEPLOY' ? 'CODE_DEPLOY' : 'ECS',
+    CodeDeployConfig: config.strategies.codeDeploy.deploymentConfig,
+    CodeDeployTerminationWaitMinutes: String(config.strategies.codeDeploy.terminationWaitMinutes),
+    CodeDeployHookFunctionArns: hookArns.join(','),
+    ...(existing.serviceExists === undefined ? {} : { CodeDeployServiceExists: String(existing.serviceExists) }),
   };
 }
 
@@ -262,6 +277,7 @@ export function composeServiceDefinition(options: {
   const definition = structuredClone(options.definition);
   const base = isObject(definition.deploymentConfiguration) ? definition.deploymentConfiguration : {};
   const { bakeTimeInMinutes: _b, linearConfiguration: _l, canaryConfiguration: _c, ...common } = base;
+  if (strategy === 'CODE_DEPLOY') return codeDeployServiceDefinition(definition, common);
   const deploymentConfiguration: Json = { ...common, strategy };
   if (strategy === 'ROLLING') {
     if (Array.isArray(definition.loadBalancers)) {
@@ -277,6 +293,26 @@ export function composeServiceDefinition(options: {
     if (strategy === 'CANARY') deploymentConfiguration.canaryConfiguration = { ...strategies.canary };
   }
   definition.deploymentConfiguration = deploymentConfiguration;
+  return definition;
+}
+
+/**
+ * A CODE_DEPLOY service: the CODE_DEPLOY controller, one plain load balancer entry (CodeDeploy's
+ * deployment group names the second target group and the listeners), and of the deployment
+ * configuration only the task limits: the strategy, circuit breaker and deployment alarms are the
+ * ECS controller's (the deployment group rolls back on the stack's alarms instead).
+ */
+function codeDeployServiceDefinition(definition: Json, common: Json): Json {
+  const { strategy: _s, deploymentCircuitBreaker: _d, alarms: _a, ...limits } = common;
+  definition.deploymentController = { type: 'CODE_DEPLOY' };
+  if (Array.isArray(definition.loadBalancers)) {
+    definition.loadBalancers = definition.loadBalancers.map((lb) => {
+      if (!isObject(lb)) return lb;
+      const { advancedConfiguration: _c, ...rest } = lb;
+      return rest;
+    });
+  }
+  definition.deploymentConfiguration = limits;
   return definition;
 }
 

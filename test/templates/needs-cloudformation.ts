@@ -5,7 +5,7 @@ import type { Need, Phase } from './iam-evaluate.js';
 import type { SampleEnvironment } from './iam-samples.js';
 import { repoRoot, templateFiles } from './templates.js';
 import { environmentPolicies, workloadRoles } from './workload-roles.js';
-import { type WorkloadStack, workloadStacks } from './workload-stacks.js';
+import { stackResolveOptions, type WorkloadStack, workloadStacks } from './workload-stacks.js';
 
 /** The templates whose stacks the deploy role creates through CloudFormation: all but the bootstrap, which a person deploys. */
 export const workloadTemplateFiles = templateFiles.filter((file) => file !== 'bootstrap.yml');
@@ -62,6 +62,18 @@ export const serviceLinkedRoles: Record<string, { service: string; role: string 
   },
 };
 
+/**
+ * The roles a type's handler passes (iam:PassRole), to which service: the role's logical id in the
+ * service stacks. A CODE_DEPLOY service's deployment group hands its CodeDeploy role to CodeDeploy.
+ */
+const passedRoles: Record<string, { service: string; file: string; roleId: string }> = {
+  'AWS::CodeDeploy::DeploymentGroup': {
+    service: 'codedeploy.amazonaws.com',
+    file: 'service.yml',
+    roleId: 'CodeDeployRole',
+  },
+};
+
 export function serviceLinkedRoleArn(env: SampleEnvironment, service: string, role: string): string {
   return `arn:${env.partition}:iam::${env.account}:role/aws-service-role/${service}/${role}`;
 }
@@ -115,6 +127,14 @@ export function cloudFormationNeeds(
         if (action === 'iam:CreateServiceLinkedRole' && linked) {
           need.context = { 'iam:AWSServiceName': linked.service };
           need.resources = [serviceLinkedRoleArn(env, linked.service, linked.role)];
+        }
+        const passed = passedRoles[type];
+        if (action === 'iam:PassRole' && passed) {
+          // The role's ARN in every stack of its template, whether or not that stack has the role.
+          need.context = { 'iam:PassedToService': passed.service };
+          need.resources = stacks
+            .filter((stack) => stack.file === passed.file)
+            .map((stack) => stackResolveOptions(stack, stacks, env).resourceValue(passed.roleId, 'Arn'));
         }
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action)) {
           for (const policy of attachedPolicyArns(type, stacks, env))

@@ -11,7 +11,7 @@ import { deliveryNeeds, readSdkSources } from './needs-delivery.js';
 import { exceptionsFile, readExceptions, review, unusedExceptions } from './permission-exceptions.js';
 import { loadTemplate, properties, repoRoot } from './templates.js';
 import { workloadRoleDenials, workloadRoles } from './workload-roles.js';
-import { presentResources, stackResolveOptions, workloadStacks } from './workload-stacks.js';
+import { presentResources, stackResolveOptions, type WorkloadStack, workloadStacks } from './workload-stacks.js';
 
 const env = sampleEnvironment;
 const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${env.name}-github-deploy/GitHubActions`;
@@ -29,6 +29,8 @@ interface ProofInput {
   config?: DeployConfig;
   /** Evaluates only these needs (a negative control looks at what it changed, to stay fast). */
   only?: (need: Need) => boolean;
+  /** Changes the stacks' parameters before the needs are derived (what a later deploy sends). */
+  adjust?: (stacks: WorkloadStack[]) => WorkloadStack[];
 }
 
 /** The whole proof on (copies of) the inputs: the denials the reasons file does not explain. */
@@ -36,7 +38,7 @@ async function prove(input: ProofInput = {}) {
   const bootstrap = input.bootstrap ?? loadTemplate('bootstrap.yml');
   const templates = input.templates ?? workloadTemplates();
   const { identity } = deployRolePolicies(bootstrap, env);
-  const stacks = workloadStacks(templates, env, input.config);
+  const stacks = (input.adjust ?? ((given) => given))(workloadStacks(templates, env, input.config));
   const needs = [
     ...cloudFormationNeeds(templates, env, stacks),
     ...deliveryNeeds(input.sources ?? readSdkSources(), env, workloadRoles(stacks, env)),
@@ -129,6 +131,79 @@ function configWithInternalService(): DeployConfig {
   document.services.probeworker = { access: 'internal' };
   return parseDeployConfig(document);
 }
+
+const hookArn = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:CodeDeployHook_${env.name}-smoke`;
+
+/** deploy/config.yml with the monolith on CODE_DEPLOY, one lifecycle hook, and its ECS service created. */
+function configWithCodeDeploy(): DeployConfig {
+  const document = parse(readFileSync(`${repoRoot}deploy/config.yml`, 'utf8')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  document.services.monolith = {
+    ...document.services.monolith,
+    strategy: 'CODE_DEPLOY',
+    codeDeployHooks: { AfterAllowTestTraffic: hookArn },
+  };
+  return parseDeployConfig(document);
+}
+const serviceCreated = (stacks: WorkloadStack[]) =>
+  stacks.map((stack) =>
+    stack.name === serviceStackNames(env.name, 'monolith').service
+      ? { ...stack, parameters: { ...stack.parameters, CodeDeployServiceExists: 'true' } }
+      : stack,
+  );
+
+describe('the permission proof of a CODE_DEPLOY service', async () => {
+  const { stacks, needs, unexplained } = await prove({ config: configWithCodeDeploy(), adjust: serviceCreated });
+  const monolith = stacks.find((stack) => stack.name === serviceStackNames(env.name, 'monolith').service);
+  if (monolith === undefined) throw new Error("expected the monolith's stack");
+  const roles = workloadRoles(stacks, env).filter((role) => role.where.startsWith(`${monolith.name} `));
+  const codeDeployRole = roles.find((role) => role.where.endsWith(' CodeDeployRole'));
+
+  it('should give its stack a CodeDeploy application, a deployment group and a CodeDeploy role', () => {
+    const types = presentResources(monolith, stackResolveOptions(monolith, stacks, env)).map(([, r]) => r.Type);
+    expect(types).toEqual(expect.arrayContaining(['AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup']));
+    expect(codeDeployRole?.trustedServices).toEqual(['codedeploy.amazonaws.com']);
+  });
+
+  it('should let the deploy role create all of it and pass the CodeDeploy role to CodeDeploy only', () => {
+    expect(messages(unexplained)).toBe('');
+    const passed = needs.filter(
+      (need) => need.action === 'iam:PassRole' && need.context?.['iam:PassedToService'] === 'codedeploy.amazonaws.com',
+    );
+    expect(passed.flatMap((need) => need.resources ?? [])).toContain(codeDeployRole?.arn);
+  });
+
+  it('should keep the CodeDeploy role within the boundary, invoking exactly its hook', async () => {
+    const invoke = codeDeployRole?.identity.flatMap(({ policy }) =>
+      policy.Statement.filter((statement) => statement.Action === 'lambda:InvokeFunction'),
+    );
+    expect(invoke?.map((statement) => statement.Resource)).toEqual([[hookArn]]);
+    expect(await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env)).toEqual([]);
+  });
+
+  it("should deny the CodeDeploy role another service's task sets and a function not named CodeDeployHook_", async () => {
+    const { boundary } = deployRolePolicies(loadTemplate('bootstrap.yml'), env);
+    const other = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:${env.name}-admin`;
+    const call = (action: string, resource: string): Need => ({
+      source: 'probe',
+      owner: 'probe',
+      action,
+      phase: 'call',
+      resources: [resource],
+    });
+    const probes = [
+      call('lambda:InvokeFunction', other),
+      call(
+        'ecs:CreateTaskSet',
+        `arn:${env.partition}:ecs:${env.region}:${env.account}:task-set/${env.name}-cluster/like/ecs-svc-1`,
+      ),
+    ];
+    const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/codedeploy/probe`;
+    const denials = await evaluateNeeds(probes, { identity: codeDeployRole?.identity ?? [], boundary, env, principal });
+    expect(denials.map((denial) => denial.need.action)).toEqual(['lambda:InvokeFunction', 'ecs:CreateTaskSet']);
+  });
+});
 
 describe('the permission proof and the stacks of deploy/config.yml', () => {
   const config = loadDeployConfig();
