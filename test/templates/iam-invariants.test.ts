@@ -89,7 +89,7 @@ describe('IAM invariants', () => {
     });
   });
 
-  it('should let the deploy role pass only its own roles, and only to ECS and CodeDeploy', () => {
+  it('should let the deploy role pass only its own roles, and only to ECS, CodeDeploy and EC2', () => {
     const passRole = all.filter(({ statement }) => asList(statement.Action).includes('iam:PassRole'));
     const deployRole = passRole.filter(
       ({ where }) => where.startsWith('bootstrap.yml') && where !== 'bootstrap.yml WorkloadBoundaryPolicy',
@@ -100,7 +100,12 @@ describe('IAM invariants', () => {
     });
     expect(deployRole[0]?.statement.Condition).toEqual({
       StringEquals: {
-        'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com', 'codedeploy.amazonaws.com'],
+        'iam:PassedToService': [
+          'ecs-tasks.amazonaws.com',
+          'ecs.amazonaws.com',
+          'codedeploy.amazonaws.com',
+          'ec2.amazonaws.com',
+        ],
       },
     });
     // The CodeDeploy role (and the boundary that caps it) hand task roles to ECS tasks only.

@@ -118,8 +118,9 @@ describe('the permission proof of the deploy role (bootstrap.yml)', () => {
 
   it('should let every workload role do what its policies grant, within the boundary', async () => {
     const roles = workloadRoles(workloadStacks(workloadTemplates(), env), env);
-    // The platform's infrastructure role, and an execution and a task role per configured service.
-    expect(roles.length).toBe(1 + 2 * Object.keys(loadDeployConfig().services).length);
+    // The platform's infrastructure role, an execution and a task role per configured service, and
+    // the EC2 capacity's instance role.
+    expect(roles.length).toBe(1 + 2 * Object.keys(loadDeployConfig().services).length + 1);
     const denials = await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env);
     expect(denials.length === 0 ? '' : denials.join('\n')).toBe('');
   });

