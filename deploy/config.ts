@@ -26,6 +26,7 @@ import {
   sizingOverrideSchema,
   sizingProblems,
   strategySchema,
+  usesEc2,
 } from './config-fields.ts';
 
 export type {
@@ -42,7 +43,9 @@ export {
   CODE_DEPLOY_HOOK_EVENTS,
   CPU_ARCHITECTURES,
   capacityProviderStrategy,
+  ec2CapacityProviderName,
   STRATEGIES,
+  usesEc2,
 } from './config-fields.ts';
 
 /** The CODE_DEPLOY settings when deploy/config.yml's `strategies.codeDeploy` gives none. */
@@ -192,6 +195,47 @@ const serviceSchema = z
     if (service.strategy === 'CODE_DEPLOY' && service.access !== 'public') problem('strategy', CODE_DEPLOY_INTERNAL);
   });
 
+// Graviton instance types carry a `g` after the generation (t4g, m7g, c7gn, x2gd).
+const GRAVITON_TYPE = /^[a-z]+\d+[a-z]*g[a-z]*\./;
+
+/** An environment's own EC2 capacity (cloudformation/ec2-capacity.yml); absent means Fargate only. */
+const ec2Schema = z
+  .strictObject(
+    {
+      instanceType: z._default(
+        z.string().check(
+          z.regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, {
+            error: (issue) => `expected an EC2 instance type such as t3.small or m7g.large, ${found(issue)}`,
+          }),
+        ),
+        't3.small',
+      ),
+      minSize: z._default(int('an instance count', 0, 100), 0),
+      maxSize: z._default(int('an instance count', 1, 100), 2),
+      cpuArchitecture: z._default(architectureSchema, 'X86_64'),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `expected only instanceType, minSize, maxSize, cpuArchitecture, found ${issue.keys.join(', ')}`
+          : `expected a mapping of EC2 capacity settings, ${found(issue)}`,
+    },
+  )
+  .check((ctx) => {
+    const ec2 = ctx.value;
+    const problem = (path: string, message: string) =>
+      ctx.issues.push({ code: 'custom', message, input: ec2, path: [path] });
+    if (ec2.minSize > ec2.maxSize) {
+      problem('minSize', `expected minSize ≤ maxSize, found ${ec2.minSize} > ${ec2.maxSize}`);
+    }
+    if (GRAVITON_TYPE.test(ec2.instanceType) !== (ec2.cpuArchitecture === 'ARM64')) {
+      problem(
+        'cpuArchitecture',
+        `expected the instance type's architecture, found ${ec2.cpuArchitecture} for ${ec2.instanceType} (Graviton types such as t4g or m7g are ARM64, the others X86_64)`,
+      );
+    }
+  });
+
 const environmentSchema = z.object({
   region: z.string().check(
     z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
@@ -201,6 +245,8 @@ const environmentSchema = z.object({
   natGatewayCount: z.union([z.literal(0), z.literal(1), z.literal(2)], {
     error: (issue) => `expected 0, 1 or 2, ${found(issue)}`,
   }),
+  // EC2 capacity for services whose capacity names EC2 (cloudformation/ec2-capacity.yml).
+  ec2: z.optional(ec2Schema),
   // Sizing keys for every service of this environment, over each service's own.
   defaults: z._default(sizingOverrideSchema, {}),
   // Sizing keys for one service in this environment, over everything else.
@@ -313,8 +359,35 @@ const configSchema = z
           );
         }
       }
+      if (settings.ec2 !== undefined && settings.natGatewayCount === 0) {
+        issue(
+          ['environments', environment, 'ec2'],
+          settings.ec2,
+          `expected natGatewayCount 1 or 2 with EC2 capacity, found 0: awsvpc tasks on EC2 instances get no public IP (assignPublicIp is Fargate only), so in public subnets without NAT they cannot pull their image`,
+        );
+      }
       for (const [service, entry] of Object.entries(ctx.value.services)) {
         const resolved = resolveSizing(entry, settings.defaults, settings.services[service]);
+        const capacityKey =
+          settings.services[service]?.capacity !== undefined
+            ? ['environments', environment, 'services', service, 'capacity']
+            : settings.defaults.capacity !== undefined
+              ? ['environments', environment, 'defaults', 'capacity']
+              : ['services', service, 'capacity'];
+        if (usesEc2(resolved.capacity) && settings.ec2 === undefined) {
+          issue(
+            capacityKey,
+            resolved.capacity,
+            `expected FARGATE or FARGATE_SPOT for ${service} in ${environment}, which has no EC2 capacity, found EC2: add environments.${environment}.ec2 (instanceType, minSize, maxSize)`,
+          );
+        }
+        if (usesEc2(resolved.capacity) && settings.ec2 && resolved.cpuArchitecture !== settings.ec2.cpuArchitecture) {
+          issue(
+            capacityKey,
+            resolved.capacity,
+            `expected ${service} on EC2 in ${environment} to run on the instances' architecture ${settings.ec2.cpuArchitecture}, found cpuArchitecture ${resolved.cpuArchitecture}`,
+          );
+        }
         if (resolved.strategy === 'CODE_DEPLOY' && entry.access !== 'public' && entry.strategy !== 'CODE_DEPLOY') {
           issue(
             ['environments', environment, 'services', service, 'strategy'],
@@ -363,6 +436,8 @@ export interface EnvironmentConfig {
   natGatewayCount: 0 | 1 | 2;
   services: Record<string, ServiceConfig>;
   strategies: DeployConfig['strategies'];
+  /** Its EC2 capacity (cloudformation/ec2-capacity.yml), when it has one. */
+  ec2?: EnvironmentSettings['ec2'];
 }
 
 /**
@@ -399,7 +474,8 @@ function valueAt(document: unknown, path: readonly PropertyKey[]): unknown {
 export function loadDeployConfig(path: string = configPath): DeployConfig {
   const where = path === configPath ? 'deploy/config.yml' : path;
   const config = parseDeployConfig(parse(readFileSync(path, 'utf8')), where);
-  const problems = serviceConnectProblems(config, join(dirname(path), '..', 'services'));
+  const servicesDir = join(dirname(path), '..', 'services');
+  const problems = [...serviceConnectProblems(config, servicesDir), ...ec2TaskDefinitionProblems(config, servicesDir)];
   if (problems.length > 0) {
     throw new Error(
       `${problems.map((problem) => `${where}: ${problem}`).join('\n')}\nFix the file (its comments say what each key means).`,
@@ -442,6 +518,38 @@ export function serviceConnectProblems(config: DeployConfig, servicesDir: string
   return problems;
 }
 
+/**
+ * Services placed on EC2 in some environment whose task definition file cannot run there: ECS
+ * places a task on EC2 only if requiresCompatibilities lists EC2, and the environment's subnets and
+ * security groups reach a task only in the awsvpc network mode. A service without a folder is not
+ * checked.
+ */
+export function ec2TaskDefinitionProblems(config: DeployConfig, servicesDir: string): string[] {
+  const problems: string[] = [];
+  for (const service of Object.keys(config.services)) {
+    const environments = environmentNames(config).filter((name) => {
+      const entry = environmentConfig(config, name).services[service];
+      return entry !== undefined && usesEc2(entry.capacity);
+    });
+    const file = join(servicesDir, service, 'deploy', 'task-definition.yml');
+    if (environments.length === 0 || !existsSync(file)) continue;
+    const definition = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    const compatibilities = Array.isArray(definition.requiresCompatibilities) ? definition.requiresCompatibilities : [];
+    const where = `services/${service}/deploy/task-definition.yml`;
+    if (!compatibilities.includes('EC2')) {
+      problems.push(
+        `${where}: requiresCompatibilities: expected EC2 in it, as ${service} runs on EC2 capacity in ${environments.join(', ')}, found ${JSON.stringify(compatibilities)}: list both, [FARGATE, EC2]`,
+      );
+    }
+    if (definition.networkMode !== 'awsvpc') {
+      problems.push(
+        `${where}: networkMode: expected awsvpc (the environment's subnets and security groups, on Fargate and EC2 alike), found ${JSON.stringify(definition.networkMode)}`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** A CODE_DEPLOY service's lifecycle hooks as ecs-deploy's `codedeploy-hooks` input takes them (`Event=FunctionArn` lines). */
 export function codeDeployHookLines(entry: Pick<ServiceConfig, 'codeDeployHooks'>): string {
   return Object.entries(entry.codeDeployHooks ?? {})
@@ -479,6 +587,7 @@ export function environmentConfig(config: DeployConfig, name: string = config.en
     natGatewayCount: settings.natGatewayCount,
     services,
     strategies: config.strategies,
+    ...(settings.ec2 === undefined ? {} : { ec2: settings.ec2 }),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   capacityProviderStrategy,
   type DeployConfig,
   type EnvironmentConfig,
+  ec2CapacityProviderName,
   environmentConfig,
   environmentNames,
   loadDeployConfig,
@@ -171,9 +172,34 @@ export function networkStackParameters(options: ConfigOrEnvironment): Record<str
   return { EnvironmentName: config.environment, NatGatewayCount: String(config.natGatewayCount) };
 }
 
-/** cloudformation/platform.yml's parameters in one environment (the rest keep their defaults). */
+/**
+ * cloudformation/platform.yml's parameters in one environment (the rest keep their defaults): with
+ * EC2 capacity, the cluster lists its capacity provider (deploy ec2-capacity.yml first).
+ */
 export function platformStackParameters(options: ConfigOrEnvironment): Record<string, string> {
-  return { EnvironmentName: inEnvironment(options).environment };
+  const config = inEnvironment(options);
+  return {
+    EnvironmentName: config.environment,
+    Ec2CapacityProviderName: config.ec2 === undefined ? '' : ec2CapacityProviderName(config.environment),
+  };
+}
+
+/**
+ * cloudformation/ec2-capacity.yml's parameters in one environment (stack `<env>-ec2-capacity`,
+ * deployed after the network and before the platform), or undefined when it has no EC2 capacity.
+ */
+export function ec2CapacityStackParameters(options: ConfigOrEnvironment): Record<string, string> | undefined {
+  const config = inEnvironment(options);
+  if (config.ec2 === undefined) return undefined;
+  return {
+    EnvironmentName: config.environment,
+    InstanceType: config.ec2.instanceType,
+    CpuArchitecture: config.ec2.cpuArchitecture,
+    MinSize: String(config.ec2.minSize),
+    MaxSize: String(config.ec2.maxSize),
+    // EC2 capacity needs NAT gateways (deploy/config.ts), so the instances sit in private subnets.
+    AssignPublicIp: String(config.natGatewayCount === 0),
+  };
 }
 
 export const DOCKER_PLATFORMS = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' } as const;
@@ -361,7 +387,12 @@ export function serviceDefinitions(options: ConfigOrEnvironment, strategyOverrid
           );
         }
       }
-      definition.capacityProviderStrategy = capacityProviderStrategy(entry.capacity);
+      // EC2 is the environment's own capacity provider, by the name ECS knows it.
+      definition.capacityProviderStrategy = capacityProviderStrategy(entry.capacity).map((item) =>
+        item.capacityProvider === 'EC2'
+          ? { ...item, capacityProvider: ec2CapacityProviderName(config.environment) }
+          : item,
+      );
       const loadBalancers = Array.isArray(definition.loadBalancers) ? definition.loadBalancers : [];
       if (loadBalancers.length > 0 !== (entry.access === 'public')) {
         throw new Error(

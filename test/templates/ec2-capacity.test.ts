@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeLaunchTemplateVersionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { environmentConfig, loadDeployConfig, parseDeployConfig } from '../../deploy/config.js';
+import { ec2CapacityStackParameters, platformStackParameters } from '../../deploy/pipeline.js';
 import { type MotoServer, startMoto } from '../support/moto.js';
+import { resolve } from './iam-resolve.js';
+import { sampleEnvironment } from './iam-samples.js';
 import { loadTemplate, properties } from './templates.js';
 
 // cloudformation/ec2-capacity.yml: the optional EC2 capacity of an environment (README "Capacity:
@@ -66,7 +71,24 @@ describe('ec2-capacity.yml', () => {
   });
 });
 
-describe('ec2-capacity.yml deployed into moto after network.yml', () => {
+/** deploy/config.yml with EC2 capacity in its first environment (behind one NAT gateway). */
+function withEc2() {
+  const config = loadDeployConfig();
+  const [first] = Object.keys(config.environments);
+  const settings = config.environments[first ?? ''];
+  return environmentConfig(
+    parseDeployConfig({
+      ...config,
+      environments: {
+        ...config.environments,
+        [first ?? '']: { ...settings, natGatewayCount: 1, ec2: { instanceType: 't3.small', minSize: 1, maxSize: 3 } },
+      },
+    }),
+    first,
+  );
+}
+
+describe('ec2-capacity.yml deployed into moto after network.yml, before platform.yml', () => {
   let moto: MotoServer;
   const clientConfig = () => ({
     endpoint: moto.endpoint,
@@ -74,6 +96,7 @@ describe('ec2-capacity.yml deployed into moto after network.yml', () => {
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
   let outputs: Record<string, string> = {};
+  let platform: Record<string, string> = {};
 
   async function create(name: string, file: string, parameters: Record<string, string>) {
     const cloudFormation = new CloudFormationClient(clientConfig());
@@ -118,12 +141,16 @@ describe('ec2-capacity.yml deployed into moto after network.yml', () => {
 
   beforeAll(async () => {
     moto = await startMoto();
-    await create('ec2env-network', 'network.yml', { EnvironmentName: 'ec2env' });
+    await create('ec2env-network', 'network.yml', { EnvironmentName: 'ec2env', NatGatewayCount: '1' });
+    const config = withEc2();
     outputs = await create('ec2env-ec2-capacity', 'ec2-capacity.yml', {
+      ...(ec2CapacityStackParameters(config) ?? {}),
       EnvironmentName: 'ec2env',
-      InstanceType: 't3.small',
-      MinSize: '1',
-      MaxSize: '3',
+    });
+    platform = await create('ec2env-platform', 'platform.yml', {
+      ...platformStackParameters(config),
+      EnvironmentName: 'ec2env',
+      Ec2CapacityProviderName: 'ec2env-ec2',
     });
   }, 60_000);
   afterAll(async () => {
@@ -141,5 +168,32 @@ describe('ec2-capacity.yml deployed into moto after network.yml', () => {
     );
     expect(LaunchTemplateVersions?.[0]?.LaunchTemplateData?.MetadataOptions?.HttpTokens).toBe('required');
     expect(outputs.CapacityProviderName).toBe('ec2env-ec2');
+  });
+
+  it("should give the platform's cluster the EC2 capacity provider beside Fargate's", async () => {
+    // moto creates the cluster but reports no capacity providers for one made by CloudFormation,
+    // so the list is read from the template with the pipeline's parameter.
+    const ecs = new ECSClient(clientConfig());
+    const { clusters } = await ecs.send(new DescribeClustersCommand({ clusters: [platform.ClusterName ?? ''] }));
+    expect(clusters?.[0]?.status).toBe('ACTIVE');
+    const platformTemplate = loadTemplate('platform.yml');
+    const cluster = properties(platformTemplate.Resources.Cluster);
+    const parameters = platformStackParameters(withEc2());
+    expect(parameters.Ec2CapacityProviderName).toBe(`${withEc2().environment}-ec2`);
+    const options = {
+      template: platformTemplate,
+      env: sampleEnvironment,
+      parameters,
+      resourceValue: () => '',
+    };
+    expect(resolve(cluster.CapacityProviders, options)).toEqual([
+      'FARGATE',
+      'FARGATE_SPOT',
+      parameters.Ec2CapacityProviderName,
+    ]);
+    expect(resolve(cluster.CapacityProviders, { ...options, parameters: { Ec2CapacityProviderName: '' } })).toEqual([
+      'FARGATE',
+      'FARGATE_SPOT',
+    ]);
   });
 });
