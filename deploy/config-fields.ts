@@ -6,9 +6,27 @@
 // Runs under plain `node` (see config.ts): only `zod/mini` and erasable TypeScript.
 import * as z from 'zod/mini';
 
-export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+export const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY', 'CODE_DEPLOY'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
-export const CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
+/** CodeDeploy's predefined deployment configurations for ECS (CodeDeploy guide, "Deployment configurations"). */
+export const CODE_DEPLOY_CONFIGS = [
+  'CodeDeployDefault.ECSAllAtOnce',
+  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+  'CodeDeployDefault.ECSCanary10Percent5Minutes',
+  'CodeDeployDefault.ECSCanary10Percent15Minutes',
+] as const;
+/** The AppSpec lifecycle events of an ECS deployment a hook Lambda may run at (CodeDeploy AppSpec "hooks" for ECS). */
+export const CODE_DEPLOY_HOOK_EVENTS = [
+  'BeforeInstall',
+  'AfterInstall',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+export type CodeDeployHookEvent = (typeof CODE_DEPLOY_HOOK_EVENTS)[number];
+/** FARGATE, FARGATE_SPOT, or EC2: the environment's own EC2 capacity provider (`<env>-ec2`, cloudformation/ec2-capacity.yml). */
+export const CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT', 'EC2'] as const;
 export type CapacityProvider = (typeof CAPACITY_PROVIDERS)[number];
 export const CPU_ARCHITECTURES = ['X86_64', 'ARM64'] as const;
 export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
@@ -50,7 +68,7 @@ export const architectureSchema = z.enum(CPU_ARCHITECTURES, {
 // One item of ECS's capacityProviderStrategy, in ECS's own member names.
 const capacityItemSchema = z.object({
   capacityProvider: z.enum(CAPACITY_PROVIDERS, {
-    error: (issue) => `expected FARGATE or FARGATE_SPOT, ${found(issue)}`,
+    error: (issue) => `expected FARGATE, FARGATE_SPOT or EC2, ${found(issue)}`,
   }),
   weight: int('a weight', 0, 1000),
   base: z.optional(int('a base task count', 0, 100_000)),
@@ -61,7 +79,7 @@ export type CapacityItem = z.output<typeof capacityItemSchema>;
 export const capacitySchema = z
   .union([z.enum(CAPACITY_PROVIDERS), z.array(capacityItemSchema)], {
     error: (issue) =>
-      `expected FARGATE, FARGATE_SPOT or a list of { capacityProvider, weight, base } (a weighted mix), ${found(issue)}`,
+      `expected FARGATE, FARGATE_SPOT, EC2 or a list of { capacityProvider, weight, base } (a weighted mix), ${found(issue)}`,
   })
   // On the union, not the list: a failed check inside one option would hide behind the union's error.
   .check((ctx) => {
@@ -82,11 +100,23 @@ export const capacitySchema = z
   });
 export type Capacity = z.output<typeof capacitySchema>;
 
-/** The capacity as ECS's capacityProviderStrategy. */
+/** The capacity as a list of capacityProviderStrategy items, in the config's provider names (EC2). */
 export function capacityProviderStrategy(capacity: Capacity): CapacityItem[] {
   return typeof capacity === 'string'
     ? [{ capacityProvider: capacity, weight: 1 }]
     : capacity.map((item) => ({ ...item }));
+}
+
+/** The name ECS knows an environment's EC2 capacity provider by (cloudformation/ec2-capacity.yml). */
+export function ec2CapacityProviderName(environment: string): string {
+  return `${environment}-ec2`;
+}
+
+/** Whether the capacity places any task on EC2. */
+export function usesEc2(capacity: Capacity): boolean {
+  return capacityProviderStrategy(capacity).some(
+    (item) => item.capacityProvider === 'EC2' && (item.weight > 0 || (item.base ?? 0) > 0),
+  );
 }
 
 /** What an environment may set per service; the rest of a service's entry is the same everywhere. */

@@ -18,6 +18,7 @@ import {
   capacityProviderStrategy,
   type DeployConfig,
   type EnvironmentConfig,
+  ec2CapacityProviderName,
   environmentConfig,
   environmentNames,
   loadDeployConfig,
@@ -118,10 +119,20 @@ export function serviceEntry(config: EnvironmentConfig, service: string): Servic
   return entry;
 }
 
-/** cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them. */
-export function serviceStackParameters(options: ConfigOrEnvironment, service: string): Record<string, string> {
+/**
+ * cloudformation/service.yml's parameters for one service, as cfn-deploy's `Key=Value` lines take them.
+ * `CodeDeployServiceExists` (a CODE_DEPLOY service's deployment group needs the ECS service, which
+ * ecs-deploy creates after this stack) is only sent when `serviceExists` is given: otherwise
+ * cfn-deploy keeps the stack's previous value (false on the first create).
+ */
+export function serviceStackParameters(
+  options: ConfigOrEnvironment,
+  service: string,
+  existing: { serviceExists?: boolean } = {},
+): Record<string, string> {
   const config = inEnvironment(options);
   const entry = serviceEntry(config, service);
+  const hookArns = [...new Set(Object.values(entry.codeDeployHooks ?? {}))];
   return {
     EnvironmentName: config.environment,
     ServiceName: service,
@@ -135,6 +146,11 @@ export function serviceStackParameters(options: ConfigOrEnvironment, service: st
     AlarmErrors5xxPerMinute: String(entry.alarms.errors5xxPerMinute),
     AlarmP99Milliseconds: String(entry.alarms.p99Milliseconds),
     AlarmEvaluationMinutes: String(entry.alarms.evaluationMinutes),
+    DeploymentController: entry.strategy === 'CODE_DEPLOY' ? 'CODE_DEPLOY' : 'ECS',
+    CodeDeployConfig: config.strategies.codeDeploy.deploymentConfig,
+    CodeDeployTerminationWaitMinutes: String(config.strategies.codeDeploy.terminationWaitMinutes),
+    CodeDeployHookFunctionArns: hookArns.join(','),
+    ...(existing.serviceExists === undefined ? {} : { CodeDeployServiceExists: String(existing.serviceExists) }),
   };
 }
 
@@ -156,9 +172,34 @@ export function networkStackParameters(options: ConfigOrEnvironment): Record<str
   return { EnvironmentName: config.environment, NatGatewayCount: String(config.natGatewayCount) };
 }
 
-/** cloudformation/platform.yml's parameters in one environment (the rest keep their defaults). */
+/**
+ * cloudformation/platform.yml's parameters in one environment (the rest keep their defaults): with
+ * EC2 capacity, the cluster lists its capacity provider (deploy ec2-capacity.yml first).
+ */
 export function platformStackParameters(options: ConfigOrEnvironment): Record<string, string> {
-  return { EnvironmentName: inEnvironment(options).environment };
+  const config = inEnvironment(options);
+  return {
+    EnvironmentName: config.environment,
+    Ec2CapacityProviderName: config.ec2 === undefined ? '' : ec2CapacityProviderName(config.environment),
+  };
+}
+
+/**
+ * cloudformation/ec2-capacity.yml's parameters in one environment (stack `<env>-ec2-capacity`,
+ * deployed after the network and before the platform), or undefined when it has no EC2 capacity.
+ */
+export function ec2CapacityStackParameters(options: ConfigOrEnvironment): Record<string, string> | undefined {
+  const config = inEnvironment(options);
+  if (config.ec2 === undefined) return undefined;
+  return {
+    EnvironmentName: config.environment,
+    InstanceType: config.ec2.instanceType,
+    CpuArchitecture: config.ec2.cpuArchitecture,
+    MinSize: String(config.ec2.minSize),
+    MaxSize: String(config.ec2.maxSize),
+    // EC2 capacity needs NAT gateways (deploy/config.ts), so the instances sit in private subnets.
+    AssignPublicIp: String(config.natGatewayCount === 0),
+  };
 }
 
 export const DOCKER_PLATFORMS = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' } as const;
@@ -262,6 +303,7 @@ export function composeServiceDefinition(options: {
   const definition = structuredClone(options.definition);
   const base = isObject(definition.deploymentConfiguration) ? definition.deploymentConfiguration : {};
   const { bakeTimeInMinutes: _b, linearConfiguration: _l, canaryConfiguration: _c, ...common } = base;
+  if (strategy === 'CODE_DEPLOY') return codeDeployServiceDefinition(definition, common);
   const deploymentConfiguration: Json = { ...common, strategy };
   if (strategy === 'ROLLING') {
     if (Array.isArray(definition.loadBalancers)) {
@@ -277,6 +319,26 @@ export function composeServiceDefinition(options: {
     if (strategy === 'CANARY') deploymentConfiguration.canaryConfiguration = { ...strategies.canary };
   }
   definition.deploymentConfiguration = deploymentConfiguration;
+  return definition;
+}
+
+/**
+ * A CODE_DEPLOY service: the CODE_DEPLOY controller, one plain load balancer entry (CodeDeploy's
+ * deployment group names the second target group and the listeners), and of the deployment
+ * configuration only the task limits: the strategy, circuit breaker and deployment alarms are the
+ * ECS controller's (the deployment group rolls back on the stack's alarms instead).
+ */
+function codeDeployServiceDefinition(definition: Json, common: Json): Json {
+  const { strategy: _s, deploymentCircuitBreaker: _d, alarms: _a, ...limits } = common;
+  definition.deploymentController = { type: 'CODE_DEPLOY' };
+  if (Array.isArray(definition.loadBalancers)) {
+    definition.loadBalancers = definition.loadBalancers.map((lb) => {
+      if (!isObject(lb)) return lb;
+      const { advancedConfiguration: _c, ...rest } = lb;
+      return rest;
+    });
+  }
+  definition.deploymentConfiguration = limits;
   return definition;
 }
 
@@ -325,7 +387,12 @@ export function serviceDefinitions(options: ConfigOrEnvironment, strategyOverrid
           );
         }
       }
-      definition.capacityProviderStrategy = capacityProviderStrategy(entry.capacity);
+      // EC2 is the environment's own capacity provider, by the name ECS knows it.
+      definition.capacityProviderStrategy = capacityProviderStrategy(entry.capacity).map((item) =>
+        item.capacityProvider === 'EC2'
+          ? { ...item, capacityProvider: ec2CapacityProviderName(config.environment) }
+          : item,
+      );
       const loadBalancers = Array.isArray(definition.loadBalancers) ? definition.loadBalancers : [];
       if (loadBalancers.length > 0 !== (entry.access === 'public')) {
         throw new Error(

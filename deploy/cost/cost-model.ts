@@ -24,9 +24,15 @@ export interface PriceTable {
   customMetricMonth: number;
   dynamoStorageGbMonth: number;
   ecrStorageGbMonth: number;
+  /** Linux on-demand hourly price per EC2 instance type (the types deploy/config.yml may name). */
+  ec2InstanceHour: Record<string, number>;
+  /** EBS gp3 storage, per GB-month (the container instances' root volume). */
+  ebsGp3GbMonth: number;
 }
 
 export type CapacityProvider = 'FARGATE' | 'FARGATE_SPOT';
+/** Where a task runs: a Fargate capacity provider, or the environment's EC2 instances (priced as instances). */
+export type TaskCapacity = CapacityProvider | 'EC2';
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 export interface FargateRate {
   vcpuHour: number;
@@ -38,7 +44,7 @@ export interface TaskShape {
   count: number;
   vcpu: number;
   memoryGb: number;
-  capacityProvider: CapacityProvider;
+  capacityProvider: TaskCapacity;
   cpuArchitecture: CpuArchitecture;
   /** Tasks in public subnets get a public IPv4 address each, billed by the hour. */
   publicIp: boolean;
@@ -57,6 +63,8 @@ export interface StackShape {
   natGateways: number;
   natGbPerMonth: number;
   tasks: TaskShape[];
+  /** The environment's EC2 container instances, when it has EC2 capacity. */
+  ec2?: { instanceType: string; instances: number; volumeGb: number };
   logGbPerMonth: number;
   logRetentionDays: number;
   /** CloudWatch metrics Container Insights publishes (0 when it is disabled). */
@@ -83,7 +91,7 @@ export interface CostEstimate {
 
 const cents = (value: number) => Math.round(value * 100) / 100;
 
-function fargateRate(task: TaskShape, prices: PriceTable): FargateRate {
+function fargateRate(task: TaskShape & { capacityProvider: CapacityProvider }, prices: PriceTable): FargateRate {
   if (task.cpuArchitecture === 'X86_64') return prices.fargate[task.capacityProvider];
   if (task.capacityProvider === 'FARGATE') return prices.fargateArm64.FARGATE;
   throw new Error(
@@ -108,9 +116,12 @@ export function monthlyCost(shape: StackShape, prices: PriceTable): CostEstimate
     `${shape.natGateways} × ${hours} h + ${shape.natGbPerMonth} GB each`,
     shape.natGateways * (hours * prices.natGatewayHour + shape.natGbPerMonth * prices.natGatewayGb),
   );
-  // One line per service, its on-demand and Spot tasks together.
-  for (const service of [...new Set(shape.tasks.map((task) => task.service))]) {
-    const tasks = shape.tasks.filter((task) => task.service === service);
+  // One line per service, its on-demand and Spot tasks together; tasks on EC2 are in the instances' line.
+  const onFargate = shape.tasks.filter(
+    (task): task is TaskShape & { capacityProvider: CapacityProvider } => task.capacityProvider !== 'EC2',
+  );
+  for (const service of [...new Set(onFargate.map((task) => task.service))]) {
+    const tasks = onFargate.filter((task) => task.service === service);
     add(
       `Fargate ${service}`,
       `${tasks.map((task) => `${cents(task.count)} × ${task.vcpu} vCPU / ${task.memoryGb} GB ${task.capacityProvider} ${task.cpuArchitecture}`).join(' + ')} (${tasks[0]?.source ?? ''})`,
@@ -118,6 +129,21 @@ export function monthlyCost(shape: StackShape, prices: PriceTable): CostEstimate
         const rate = fargateRate(task, prices);
         return sum + task.count * hours * (task.vcpu * rate.vcpuHour + task.memoryGb * rate.gbHour);
       }, 0),
+    );
+  }
+  if (shape.ec2 !== undefined) {
+    const { instanceType, instances, volumeGb } = shape.ec2;
+    const hourly = prices.ec2InstanceHour[instanceType];
+    if (hourly === undefined) {
+      throw new Error(
+        `expected an on-demand price for ${instanceType} in the price table's ec2InstanceHour (${Object.keys(prices.ec2InstanceHour).join(', ')}), found none: add it from the EC2 pricing page`,
+      );
+    }
+    const onEc2 = shape.tasks.filter((task) => task.capacityProvider === 'EC2');
+    add(
+      'EC2 container instances',
+      `${instances} × ${instanceType} × ${hours} h + ${volumeGb} GB gp3 each${onEc2.length > 0 ? ` (tasks: ${onEc2.map((task) => `${cents(task.count)} × ${task.service}`).join(', ')})` : ''}`,
+      instances * (hours * hourly + volumeGb * prices.ebsGp3GbMonth),
     );
   }
   const taskIps = shape.tasks.filter((task) => task.publicIp).reduce((sum, task) => sum + task.count, 0);

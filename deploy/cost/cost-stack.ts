@@ -63,8 +63,9 @@ function taskShapes(options: { service: string; env: EnvironmentConfig }): TaskS
       memoryGb: entry.memory / 1024,
       capacityProvider: item.capacityProvider,
       cpuArchitecture: entry.cpuArchitecture,
-      // Without NAT gateways the tasks sit in the public subnets with a public address each (network.yml).
-      publicIp: env.natGatewayCount === 0,
+      // Without NAT gateways the tasks sit in the public subnets with a public address each
+      // (network.yml); awsvpc tasks on EC2 get none (EC2 capacity needs NAT gateways).
+      publicIp: env.natGatewayCount === 0 && item.capacityProvider !== 'EC2',
       source: `deploy/config.yml, ${env.environment}`,
     }))
     .filter((shape) => shape.count > 0);
@@ -90,6 +91,17 @@ export function environmentStackShape(sources: StackSources = {}): StackShape {
     ...loadBalancers.map(([, lb]) => (Array.isArray(lb.Properties?.Subnets) ? lb.Properties.Subnets.length : 2)),
   );
   const tasks = services.flatMap((service) => taskShapes({ service, env: config }));
+  // Idle, managed scaling keeps at least one instance while a task is placed on EC2, and never
+  // fewer than minSize (cloudformation/ec2-capacity.yml: a 30 GB gp3 root volume each).
+  const onEc2 = tasks.some((task) => task.capacityProvider === 'EC2');
+  const ec2 =
+    config.ec2 === undefined
+      ? undefined
+      : {
+          instanceType: config.ec2.instanceType,
+          instances: Math.max(config.ec2.minSize, onEc2 ? 1 : 0),
+          volumeGb: 30,
+        };
   const perService = services.map((service) => ({
     service,
     parameters: serviceStackParameters(config, service),
@@ -122,6 +134,7 @@ export function environmentStackShape(sources: StackSources = {}): StackShape {
     natGateways,
     natGbPerMonth: 5,
     tasks,
+    ...(ec2 === undefined ? {} : { ec2 }),
     logGbPerMonth: logGb,
     logRetentionDays: Number(serviceParameters.LogRetentionDays ?? 30),
     containerInsightsMetrics: insightsCount,
@@ -131,6 +144,11 @@ export function environmentStackShape(sources: StackSources = {}): StackShape {
       `${config.environment}: natGatewayCount ${config.natGatewayCount} → ${natGateways} NAT gateway(s); ${services.length} service(s) at their size, desiredCount, capacity and architecture there; ContainerInsights default → ${insights} (~${insightsCount} metrics, our count)`,
       `Logs: one ~${logBytesPerCheck}-byte line per ALB health check of a public service's task (${zones} zones, every ${interval} s); no other traffic`,
       'Idle ALB at 0.1 LCU; 5 GB/month through each NAT gateway; DynamoDB 1 MB; ECR 50 MB base + 5 MB per kept image',
+      ...(ec2 === undefined
+        ? []
+        : [
+            `EC2 capacity: ${ec2.instances} × ${ec2.instanceType} idle (minSize ${config.ec2?.minSize}, one more only while no instance runs a task placed on EC2); tasks on EC2 cost nothing beyond the instances`,
+          ]),
     ],
   };
 }

@@ -32,6 +32,8 @@ const prices: PriceTable = {
   customMetricMonth: 0.3,
   dynamoStorageGbMonth: 0.25,
   ecrStorageGbMonth: 0.1,
+  ec2InstanceHour: { 't3.small': 0.02 },
+  ebsGp3GbMonth: 0.1,
 };
 
 const shape: StackShape = {
@@ -139,6 +141,35 @@ describe("each environment's estimate (deploy/config.yml)", () => {
       /^2 × 0.25 vCPU \/ 0.5 GB FARGATE X86_64 \+ 3 × 0.25 vCPU \/ 0.5 GB FARGATE_SPOT/,
     );
     expect(like('mixed')?.monthly).toBe(3.3); // 2 × 1.2 + 3 × 0.3
+  });
+
+  it('should price EC2 capacity as its instances and volumes, and the tasks on it as nothing more', () => {
+    const ec2 = withEnvironments({
+      fargate: { ...base, natGatewayCount: 1 },
+      ec2: {
+        ...base,
+        natGatewayCount: 1,
+        ec2: { instanceType: 't3.small', minSize: 2, maxSize: 3 },
+        services: { like: { capacity: 'EC2' } },
+      },
+    });
+    const [onFargate, onEc2] = estimateCosts({ prices, sources: { config: ec2 } }).environments;
+    const instances = onEc2?.lines.find((line) => line.item === 'EC2 container instances');
+    // 2 × (100 h × 0.02 + 30 GB × 0.1)
+    expect(instances?.monthly).toBe(10);
+    expect(instances?.detail).toBe('2 × t3.small × 100 h + 30 GB gp3 each (tasks: 1 × like)');
+    expect(onEc2?.lines.find((line) => line.item === 'Fargate like')).toBeUndefined();
+    expect(onFargate?.lines.find((line) => line.item === 'EC2 container instances')).toBeUndefined();
+    expect(onEc2?.assumptions.join('\n')).toContain('EC2 capacity: 2 × t3.small idle');
+  });
+
+  it('should refuse to price an instance type the table has no price for, naming it', () => {
+    const ec2 = withEnvironments({
+      ec2: { ...base, natGatewayCount: 1, ec2: { instanceType: 'm6i.large' } },
+    });
+    expect(() => estimateCosts({ prices, sources: { config: ec2 } })).toThrow(
+      /expected an on-demand price for m6i\.large in the price table's ec2InstanceHour \(t3\.small\)/,
+    );
   });
 
   it('should price natGatewayCount 2 as two NAT gateways with the tasks behind them (no public IPs)', () => {

@@ -83,7 +83,7 @@ describe('the environments of deploy/config.yml', () => {
   it('should refuse a wrong capacity, naming the key', () => {
     const capacity = (value: unknown) => problems({ production: { ...base, services: { like: { capacity: value } } } });
     expect(capacity('SPOT')).toContain(
-      'environments.production.services.like.capacity: expected FARGATE, FARGATE_SPOT or a list of { capacityProvider, weight, base }',
+      'environments.production.services.like.capacity: expected FARGATE, FARGATE_SPOT, EC2 or a list of { capacityProvider, weight, base }',
     );
     expect(capacity([{ capacityProvider: 'FARGATE', weight: 5000 }])).toContain(
       'environments.production.services.like.capacity.0.weight: expected a weight of at most 1000, found 5000',

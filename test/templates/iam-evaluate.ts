@@ -6,6 +6,7 @@ import {
   boundaryArn,
   clusterArn,
   environmentTagKey,
+  fitsAction,
   type SampleEnvironment,
   type SampleResource,
 } from './iam-samples.js';
@@ -144,10 +145,40 @@ async function simulate(need: Need, resource: string, sample: SampleResource | u
   return { result: response.overallResult, analysis };
 }
 
+/** Whether an Allow statement on "*" names the pattern itself or a wider one, and no Deny names it. */
+function grantsPattern(identity: NamedPolicy[], pattern: string): boolean {
+  const covers = (granted: string) =>
+    granted === pattern ||
+    (granted.includes('*') &&
+      new RegExp(`^${granted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`, 'i').test(pattern));
+  const statements = identity.flatMap(({ policy }) => policy.Statement);
+  const names = (statement: (typeof statements)[number]) =>
+    (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).some(covers);
+  const onStar = (statement: (typeof statements)[number]) =>
+    (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).includes('*');
+  if (statements.some((statement) => statement.Effect === 'Deny' && names(statement))) return false;
+  return statements.some(
+    (statement) => statement.Effect === 'Allow' && onStar(statement) && names(statement) && !statement.Condition,
+  );
+}
+
 /** Evaluates every need with iam-simulate; returns the denials (and needs iam-data cannot place). */
 export async function evaluateNeeds(needs: Need[], options: EvaluateOptions): Promise<Denial[]> {
   const denials: Denial[] = [];
   for (const need of needs) {
+    // A handler's pattern (`autoscaling:Describe*`) is no action iam-simulate can evaluate: the role
+    // must grant that very pattern (or a wider one) on "*", else the reasons file says why not.
+    if (need.action.includes('*')) {
+      if (!grantsPattern(options.identity, need.action)) {
+        denials.push({
+          need,
+          resource: '*',
+          result: 'PatternNotGranted',
+          closest: 'no statement allows the pattern on "*"',
+        });
+      }
+      continue;
+    }
     const facts = await actionFacts(need.action, options.env);
     if (!facts.exists) {
       denials.push({ need, resource: '-', result: 'UnknownAction', closest: 'iam-data has no such action' });
@@ -158,11 +189,15 @@ export async function evaluateNeeds(needs: Need[], options: EvaluateOptions): Pr
       denials.push({ need, resource: '-', result: 'NoSample', closest });
       continue;
     }
-    const targets: Array<{ arn: string; sample?: SampleResource }> = need.resources
-      ? need.resources.map((arn) => ({ arn, sample: facts.resources.find((r) => r.arn === arn) }))
-      : facts.wildcardOnly || facts.resources.length === 0
-        ? [{ arn: '*' }]
-        : facts.resources.map((sample) => ({ arn: sample.arn, sample }));
+    // Candidate resources (a type's own, or a statement's) count where they are of the action's types.
+    const fitting: string[] = [];
+    for (const arn of need.resources ?? []) if (await fitsAction(need.action, arn)) fitting.push(arn);
+    const targets: Array<{ arn: string; sample?: SampleResource }> =
+      fitting.length > 0
+        ? fitting.map((arn) => ({ arn, sample: facts.resources.find((r) => r.arn === arn) }))
+        : facts.wildcardOnly || facts.resources.length === 0
+          ? [{ arn: '*' }]
+          : facts.resources.map((sample) => ({ arn: sample.arn, sample }));
     for (const target of targets) {
       const { result, analysis } = await simulate(need, target.arn, target.sample, options);
       if (result === 'Allowed') continue;

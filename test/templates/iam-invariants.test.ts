@@ -90,14 +90,35 @@ describe('IAM invariants', () => {
     });
   });
 
-  it('should let the deploy role pass only its own roles, and only to ECS', () => {
+  it('should let the deploy role pass only its own roles, and only to ECS, CodeDeploy and EC2', () => {
     const passRole = all.filter(({ statement }) => asList(statement.Action).includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0]?.statement.Resource).toEqual({
+    const deployRole = passRole.filter(
+      ({ where }) => where.startsWith('bootstrap.yml') && where !== 'bootstrap.yml WorkloadBoundaryPolicy',
+    );
+    expect(deployRole).toHaveLength(1);
+    expect(deployRole[0]?.statement.Resource).toEqual({
       'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${EnvironmentName}/*',
     });
-    expect(passRole[0]?.statement.Condition).toEqual({
-      StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] },
+    expect(deployRole[0]?.statement.Condition).toEqual({
+      StringEquals: {
+        'iam:PassedToService': [
+          'ecs-tasks.amazonaws.com',
+          'ecs.amazonaws.com',
+          'codedeploy.amazonaws.com',
+          'ec2.amazonaws.com',
+        ],
+      },
     });
+    // The CodeDeploy role (and the boundary that caps it) hand task roles to ECS tasks only.
+    const others = passRole.filter((entry) => !deployRole.includes(entry));
+    expect(others.map(({ where }) => where).sort()).toEqual([
+      'bootstrap.yml WorkloadBoundaryPolicy',
+      'service.yml CodeDeployRole',
+    ]);
+    for (const { where, statement } of others) {
+      expect(statement.Condition, where).toEqual({
+        StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+      });
+    }
   });
 });

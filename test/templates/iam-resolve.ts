@@ -44,12 +44,15 @@ export function condition(name: string, options: ResolveOptions): boolean {
   return Boolean(resolve(expression, options));
 }
 
-function ref(name: string, options: ResolveOptions): string {
+function ref(name: string, options: ResolveOptions): string | string[] {
+  const declared = options.template.Parameters?.[name];
   const value =
     pseudo(options.env)[name] ??
     (name === 'EnvironmentName' ? options.env.name : undefined) ??
     options.parameters?.[name] ??
     (options.template.Parameters?.[name]?.Default as string | undefined);
+  // A CommaDelimitedList parameter is a list, as CloudFormation gives it to Ref.
+  if (value !== undefined && declared?.Type === 'CommaDelimitedList') return String(value).split(',');
   if (value !== undefined) return String(value);
   if (options.template.Resources[name]) return options.resourceValue(name, undefined);
   throw new Error(`Ref ${name}: no parameter value, pseudo parameter or resource of that name.`);
@@ -64,7 +67,7 @@ function sub(value: unknown, options: ResolveOptions): string {
     if (name in bound) return bound[name] as string;
     const [id, attribute] = name.split('.');
     if (attribute !== undefined) return options.resourceValue(id ?? '', attribute);
-    return ref(name, options);
+    return String(ref(name, options));
   });
 }
 

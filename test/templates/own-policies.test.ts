@@ -18,6 +18,8 @@ const { identity } = deployRolePolicies(loadTemplate('bootstrap.yml'), env);
 const templates = Object.fromEntries(workloadTemplateFiles.map((file) => [file, loadTemplate(file)]));
 const [ownPolicy] = environmentPolicies(workloadStacks(templates, env), env).map((policy) => policy.arn);
 const iam = `arn:${env.partition}:iam::${env.account}`;
+// The deploy role's own managed policies (bootstrap.yml), by logical id.
+const deployRolePolicyIds = identity.map(({ name }) => name).filter((name) => !name.includes('/'));
 const environmentRole = `${iam}:role/${env.name}/${env.name}-service-probe-TaskRole-1A2B3C4D5E6F`;
 
 /** The evaluator's verdict on each request: Allowed, ImplicitlyDenied or ExplicitlyDenied. */
@@ -94,8 +96,7 @@ describe("the environment's own managed policies and the deploy role (bootstrap.
 
   it("should not edit the deploy role's own policies or another environment's", async () => {
     const targets = [
-      `${iam}:policy/${env.name}-bootstrap-InfrastructurePolicy-1A2B3C4D5E6F`,
-      `${iam}:policy/${env.name}-bootstrap-DeliveryPolicy-1A2B3C4D5E6F`,
+      ...deployRolePolicyIds.map((id) => `${iam}:policy/${env.name}-bootstrap-${id}-1A2B3C4D5E6F`),
       `${iam}:policy/${otherEnvironment.name}/${otherEnvironment.name}-platform-TablesPolicy-1A2B3C4D5E6F`,
     ];
     expect(await verdicts(targets.map((arn) => call('iam:CreatePolicyVersion', arn)))).toEqual(

@@ -9,9 +9,9 @@ import { environmentTagKey, otherEnvironment, type SampleEnvironment, sampleEnvi
 import { cloudFormationNeeds, workloadTemplateFiles } from './needs-cloudformation.js';
 import { deliveryNeeds, readSdkSources } from './needs-delivery.js';
 import { exceptionsFile, readExceptions, review, unusedExceptions } from './permission-exceptions.js';
-import { loadTemplate, repoRoot } from './templates.js';
+import { loadTemplate, properties, repoRoot } from './templates.js';
 import { workloadRoleDenials, workloadRoles } from './workload-roles.js';
-import { presentResources, stackResolveOptions, workloadStacks } from './workload-stacks.js';
+import { presentResources, stackResolveOptions, type WorkloadStack, workloadStacks } from './workload-stacks.js';
 
 const env = sampleEnvironment;
 const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${env.name}-github-deploy/GitHubActions`;
@@ -29,6 +29,8 @@ interface ProofInput {
   config?: DeployConfig;
   /** Evaluates only these needs (a negative control looks at what it changed, to stay fast). */
   only?: (need: Need) => boolean;
+  /** Changes the stacks' parameters before the needs are derived (what a later deploy sends). */
+  adjust?: (stacks: WorkloadStack[]) => WorkloadStack[];
 }
 
 /** The whole proof on (copies of) the inputs: the denials the reasons file does not explain. */
@@ -36,7 +38,7 @@ async function prove(input: ProofInput = {}) {
   const bootstrap = input.bootstrap ?? loadTemplate('bootstrap.yml');
   const templates = input.templates ?? workloadTemplates();
   const { identity } = deployRolePolicies(bootstrap, env);
-  const stacks = workloadStacks(templates, env, input.config);
+  const stacks = (input.adjust ?? ((given) => given))(workloadStacks(templates, env, input.config));
   const needs = [
     ...cloudFormationNeeds(templates, env, stacks),
     ...deliveryNeeds(input.sources ?? readSdkSources(), env, workloadRoles(stacks, env)),
@@ -52,6 +54,19 @@ function messages(denials: Denial[]): string {
 const proof = await prove();
 
 describe('the permission proof of the deploy role (bootstrap.yml)', () => {
+  it('should evaluate every managed policy the deploy role attaches, all of them together', () => {
+    const bootstrap = loadTemplate('bootstrap.yml');
+    const role = properties(bootstrap.Resources.DeployRole);
+    // A conditional entry (`!If [PromotesImages, !Ref PromotionPolicy, !Ref AWS::NoValue]`) counts
+    // as its policy: the sample environment promotes another one's images.
+    const attached = (
+      role.ManagedPolicyArns as Array<{ Ref?: string; 'Fn::If'?: [string, { Ref: string }, unknown] }>
+    ).map((arn) => arn.Ref ?? arn['Fn::If']?.[1].Ref);
+    const { identity } = deployRolePolicies(bootstrap, env);
+    expect(attached.length).toBeGreaterThan(2);
+    expect(identity.map(({ name }) => name)).toEqual(expect.arrayContaining(attached));
+  });
+
   it('should check the handlers of every resource type of every template but the bootstrap', () => {
     const types = new Set(
       Object.values(workloadTemplates()).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)),
@@ -107,8 +122,9 @@ describe('the permission proof of the deploy role (bootstrap.yml)', () => {
 
   it('should let every workload role do what its policies grant, within the boundary', async () => {
     const roles = workloadRoles(workloadStacks(workloadTemplates(), env), env);
-    // The platform's infrastructure role, and an execution and a task role per configured service.
-    expect(roles.length).toBe(1 + 2 * Object.keys(loadDeployConfig().services).length);
+    // The platform's infrastructure role, an execution and a task role per configured service, and
+    // the EC2 capacity's instance role.
+    expect(roles.length).toBe(1 + 2 * Object.keys(loadDeployConfig().services).length + 1);
     const denials = await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env);
     expect(denials.length === 0 ? '' : denials.join('\n')).toBe('');
   });
@@ -120,6 +136,79 @@ function configWithInternalService(): DeployConfig {
   document.services.probeworker = { access: 'internal' };
   return parseDeployConfig(document);
 }
+
+const hookArn = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:CodeDeployHook_${env.name}-smoke`;
+
+/** deploy/config.yml with the monolith on CODE_DEPLOY, one lifecycle hook, and its ECS service created. */
+function configWithCodeDeploy(): DeployConfig {
+  const document = parse(readFileSync(`${repoRoot}deploy/config.yml`, 'utf8')) as {
+    services: Record<string, Record<string, unknown>>;
+  };
+  document.services.monolith = {
+    ...document.services.monolith,
+    strategy: 'CODE_DEPLOY',
+    codeDeployHooks: { AfterAllowTestTraffic: hookArn },
+  };
+  return parseDeployConfig(document);
+}
+const serviceCreated = (stacks: WorkloadStack[]) =>
+  stacks.map((stack) =>
+    stack.name === serviceStackNames(env.name, 'monolith').service
+      ? { ...stack, parameters: { ...stack.parameters, CodeDeployServiceExists: 'true' } }
+      : stack,
+  );
+
+describe('the permission proof of a CODE_DEPLOY service', async () => {
+  const { stacks, needs, unexplained } = await prove({ config: configWithCodeDeploy(), adjust: serviceCreated });
+  const monolith = stacks.find((stack) => stack.name === serviceStackNames(env.name, 'monolith').service);
+  if (monolith === undefined) throw new Error("expected the monolith's stack");
+  const roles = workloadRoles(stacks, env).filter((role) => role.where.startsWith(`${monolith.name} `));
+  const codeDeployRole = roles.find((role) => role.where.endsWith(' CodeDeployRole'));
+
+  it('should give its stack a CodeDeploy application, a deployment group and a CodeDeploy role', () => {
+    const types = presentResources(monolith, stackResolveOptions(monolith, stacks, env)).map(([, r]) => r.Type);
+    expect(types).toEqual(expect.arrayContaining(['AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup']));
+    expect(codeDeployRole?.trustedServices).toEqual(['codedeploy.amazonaws.com']);
+  });
+
+  it('should let the deploy role create all of it and pass the CodeDeploy role to CodeDeploy only', () => {
+    expect(messages(unexplained)).toBe('');
+    const passed = needs.filter(
+      (need) => need.action === 'iam:PassRole' && need.context?.['iam:PassedToService'] === 'codedeploy.amazonaws.com',
+    );
+    expect(passed.flatMap((need) => need.resources ?? [])).toContain(codeDeployRole?.arn);
+  });
+
+  it('should keep the CodeDeploy role within the boundary, invoking exactly its hook', async () => {
+    const invoke = codeDeployRole?.identity.flatMap(({ policy }) =>
+      policy.Statement.filter((statement) => statement.Action === 'lambda:InvokeFunction'),
+    );
+    expect(invoke?.map((statement) => statement.Resource)).toEqual([[hookArn]]);
+    expect(await workloadRoleDenials(loadTemplate('bootstrap.yml'), roles, env)).toEqual([]);
+  });
+
+  it("should deny the CodeDeploy role another service's task sets and a function not named CodeDeployHook_", async () => {
+    const { boundary } = deployRolePolicies(loadTemplate('bootstrap.yml'), env);
+    const other = `arn:${env.partition}:lambda:${env.region}:${env.account}:function:${env.name}-admin`;
+    const call = (action: string, resource: string): Need => ({
+      source: 'probe',
+      owner: 'probe',
+      action,
+      phase: 'call',
+      resources: [resource],
+    });
+    const probes = [
+      call('lambda:InvokeFunction', other),
+      call(
+        'ecs:CreateTaskSet',
+        `arn:${env.partition}:ecs:${env.region}:${env.account}:task-set/${env.name}-cluster/like/ecs-svc-1`,
+      ),
+    ];
+    const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/codedeploy/probe`;
+    const denials = await evaluateNeeds(probes, { identity: codeDeployRole?.identity ?? [], boundary, env, principal });
+    expect(denials.map((denial) => denial.need.action)).toEqual(['lambda:InvokeFunction', 'ecs:CreateTaskSet']);
+  });
+});
 
 describe('the permission proof and the stacks of deploy/config.yml', () => {
   const config = loadDeployConfig();
@@ -232,24 +321,28 @@ describe('the deploy role and other environments', () => {
   });
 });
 
+/** The template with the statement of that Sid taken out of whichever managed policy holds it. */
+function withoutStatement(bootstrap: CfnTemplate, sid: string): CfnTemplate {
+  const holders = Object.values(bootstrap.Resources).filter((resource) => {
+    const document = resource.Properties?.PolicyDocument as { Statement?: Array<{ Sid?: string }> } | undefined;
+    if (!document?.Statement?.some((statement) => statement.Sid === sid)) return false;
+    document.Statement = document.Statement.filter((statement) => statement.Sid !== sid);
+    return true;
+  });
+  expect(holders, `bootstrap.yml statements with Sid ${sid}`).toHaveLength(1);
+  return bootstrap;
+}
+
 describe('the permission proof can fail (negative controls on in-memory copies)', () => {
   it('should fail when a statement is removed from the deploy role', async () => {
-    const bootstrap = loadTemplate('bootstrap.yml');
-    const document = bootstrap.Resources.DeliveryPolicy?.Properties?.PolicyDocument as {
-      Statement: Array<{ Sid?: string }>;
-    };
-    document.Statement = document.Statement.filter((statement) => statement.Sid !== 'OwnRepositories');
+    const bootstrap = withoutStatement(loadTemplate('bootstrap.yml'), 'OwnRepositories');
     const { unexplained } = await prove({ bootstrap });
     expect(messages(unexplained)).toContain('ecr:CreateRepository');
     expect(messages(unexplained)).toContain('ecr:PutImage');
   });
 
   it("should fail when the environment's own managed policies are not allowed", async () => {
-    const bootstrap = loadTemplate('bootstrap.yml');
-    const document = bootstrap.Resources.InfrastructurePolicy?.Properties?.PolicyDocument as {
-      Statement: Array<{ Sid?: string }>;
-    };
-    document.Statement = document.Statement.filter((statement) => statement.Sid !== 'OwnManagedPolicies');
+    const bootstrap = withoutStatement(loadTemplate('bootstrap.yml'), 'OwnManagedPolicies');
     const { unexplained } = await prove({ bootstrap, only: (need) => need.owner === 'AWS::IAM::ManagedPolicy' });
     expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy create: iam:CreatePolicy');
     expect(messages(unexplained)).toContain('AWS::IAM::ManagedPolicy update: iam:CreatePolicyVersion');

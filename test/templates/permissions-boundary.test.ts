@@ -68,6 +68,14 @@ const harmlessIamActions = [
   'iam:UntagRole',
   'iam:PassRole',
   'iam:CreateServiceLinkedRole',
+  // ec2-capacity.yml's instance profile: it carries a role of the environment (with the boundary)
+  // to EC2 instances; it grants nothing the role does not have.
+  'iam:CreateInstanceProfile',
+  'iam:DeleteInstanceProfile',
+  'iam:GetInstanceProfile',
+  'iam:AddRoleToInstanceProfile',
+  'iam:RemoveRoleFromInstanceProfile',
+  'iam:ListInstanceProfiles',
 ];
 
 /** AmazonECSInfrastructureRolePolicyForLoadBalancers, policy version v6 (AWS managed policy reference). */
@@ -143,13 +151,19 @@ describe('the workload permissions boundary (bootstrap.yml)', () => {
         continue;
       }
       for (const resource of resources) {
+        // IAM is global: its ARNs have no region.
         expect(subOf(resource), statement.Sid).toMatch(
-          /^arn:\$\{AWS::Partition\}:[a-z-]+:\$\{AWS::Region\}:\$\{AWS::AccountId\}:/,
+          /^arn:\$\{AWS::Partition\}:([a-z-]+:\$\{AWS::Region\}|iam:):\$\{AWS::AccountId\}:/,
         );
-        // Load balancer resources have generated names; everything else carries the environment name.
-        if (!subOf(resource).includes(':elasticloadbalancing:')) {
-          expect(subOf(resource), statement.Sid).toContain('${EnvironmentName}');
+        // Load balancer resources have generated names, CodeDeploy's hook functions the prefix
+        // AWSCodeDeployRoleForECS allows (each CodeDeploy role names its own); everything else
+        // carries the environment name.
+        if (subOf(resource).includes(':elasticloadbalancing:')) continue;
+        if (statement.Sid === 'CodeDeployHooks') {
+          expect(subOf(resource), statement.Sid).toMatch(/:function:CodeDeployHook_\*$/);
+          continue;
         }
+        expect(subOf(resource), statement.Sid).toContain('${EnvironmentName}');
       }
     }
   });
@@ -203,9 +217,14 @@ describe('roles of the workload templates', () => {
     }
   });
 
-  it('should find the ECS infrastructure role in the platform and two roles per service stack', () => {
+  it('should find the ECS infrastructure role in the platform and two roles per service stack, three with CODE_DEPLOY', () => {
     expect(resourcesOfType(platform, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['EcsInfrastructureRole']);
-    expect(resourcesOfType(service, 'AWS::IAM::Role').map(([id]) => id)).toEqual(['ExecutionRole', 'TaskRole']);
+    expect(resourcesOfType(service, 'AWS::IAM::Role').map(([id]) => id)).toEqual([
+      'ExecutionRole',
+      'TaskRole',
+      'CodeDeployRole',
+    ]);
+    expect(service.Resources.CodeDeployRole?.Condition).toBe('UsesCodeDeploy');
   });
 });
 

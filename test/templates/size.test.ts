@@ -41,6 +41,10 @@ describe('template sizes with ten services configured', () => {
     expect(rulePriorityProblems(loadListenerRules({ config: ten }))).toEqual([]);
   });
 
+  it('should keep the bootstrap template within the inline limit (npm run bootstrap sends it as a body)', () => {
+    expect(bytes('bootstrap.yml')).toBeLessThan(INLINE_LIMIT);
+  });
+
   it('should keep the platform far below the inline limit, and the service stacks export nothing', () => {
     expect(bytes('platform.yml')).toBeLessThan(FAR_BELOW);
     const outputs = Object.entries(loadTemplate('service.yml').Outputs ?? {});

@@ -2,7 +2,7 @@ import type { CfnTemplate } from '@mysfits/cfn-template';
 import { deployRolePolicies, type NamedPolicy } from './deploy-role.js';
 import { evaluateNeeds, formatDenial, type Need } from './iam-evaluate.js';
 import { inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
-import type { SampleEnvironment } from './iam-samples.js';
+import { fitsAction, type SampleEnvironment } from './iam-samples.js';
 import { asList, properties } from './templates.js';
 import { presentResources, stackResolveOptions, type WorkloadStack } from './workload-stacks.js';
 
@@ -126,16 +126,35 @@ export async function workloadRoleDenials(
   const { boundary } = deployRolePolicies(bootstrap, env);
   const messages: string[] = [];
   for (const role of roles) {
-    const needs: Need[] = role.identity.flatMap(({ policy }) =>
-      policy.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) =>
-        asList(statement.Action).map((action) => {
+    const needs: Need[] = [];
+    for (const { policy } of role.identity) {
+      for (const statement of policy.Statement.filter((candidate) => candidate.Effect === 'Allow')) {
+        for (const action of asList(statement.Action)) {
           const resources = asList(statement.Resource);
           const need: Need = { source: role.where, owner: role.where, action, phase: 'call' };
-          if (!resources.includes('*')) need.resources = resources.map((resource) => concrete(resource, env));
-          return need;
-        }),
-      ),
-    );
+          // The request the role would make is one the statement's own StringEquals admits
+          // (iam:PassRole to the service it names), so the boundary is asked about that request.
+          const equals = statement.Condition?.StringEquals;
+          if (equals !== undefined) {
+            need.context = Object.fromEntries(
+              Object.entries(equals).map(([key, value]) => [key, asList(value)[0] ?? '']),
+            );
+          }
+          if (!resources.includes('*')) {
+            const concreteResources = resources.map((resource) => concrete(resource, env));
+            const fitting: string[] = [];
+            for (const arn of concreteResources) if (await fitsAction(action, arn)) fitting.push(arn);
+            if (fitting.length === 0) {
+              throw new Error(
+                `${role.where}: ${action} names none of its statement's resources (${resources.join(', ')}).`,
+              );
+            }
+            need.resources = fitting;
+          }
+          needs.push(need);
+        }
+      }
+    }
     const principal = `arn:${env.partition}:sts::${env.account}:assumed-role/${role.arn.split('/').pop()}/task`;
     const denials = await evaluateNeeds(needs, { identity: role.identity, boundary, env, principal });
     messages.push(...denials.map(formatDenial));

@@ -70,6 +70,7 @@ export function stackResolveOptions(
     'AWS::ECR::Repository': { property: 'RepositoryName', arn: (name) => `${prefix('ecr')}:repository/${name}` },
     'AWS::Logs::LogGroup': { property: 'LogGroupName', arn: (name) => `${prefix('logs')}:log-group:${name}:*` },
     'AWS::DynamoDB::Table': { property: 'TableName', arn: (name) => `${prefix('dynamodb')}:table/${name}` },
+    'AWS::CloudWatch::Alarm': { property: 'AlarmName', arn: (name) => `${prefix('cloudwatch')}:alarm:${name}` },
   };
   const resourceValue = (id: string, attribute: string | undefined): string => {
     const resource = stack.template.Resources[id];
@@ -83,6 +84,14 @@ export function stackResolveOptions(
     if (kind !== undefined) {
       const name = String(resolve(props[kind.property], options));
       return attribute === 'Arn' ? kind.arn(name) : name;
+    }
+    // Ref of a listener or listener rule is its ARN (a CodeDeploy role names the listeners and rules).
+    const loadBalancer = `${prefix('elasticloadbalancing')}:listener/app/${env.name.slice(0, 5)}-LoadB-1A2B3C4D5E6F/50dc6c495c0c9188`;
+    if (resource?.Type === 'AWS::ElasticLoadBalancingV2::Listener' && attribute === undefined) {
+      return `${loadBalancer}/${id.length.toString(16).padStart(16, 'f')}`;
+    }
+    if (resource?.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && attribute === undefined) {
+      return `${loadBalancer.replace(':listener/', ':listener-rule/')}/f2f7dc8efc522ab2/${id.length.toString(16).padStart(16, 'a')}`;
     }
     // Ref of a managed policy is its ARN; Ref of a role its name, GetAtt Arn its ARN.
     if (resource?.Type === 'AWS::IAM::ManagedPolicy' && attribute === undefined) {

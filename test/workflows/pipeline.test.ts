@@ -55,7 +55,7 @@ describe('deploy/config.yml', () => {
   it('should refuse an unknown strategy, naming the key and the choices', () => {
     const path = writeConfig(validConfig('  monolith: { strategy: RED_BLACK, paths: ["/*"], priority: 1000 }'));
     expect(() => loadDeployConfig(path)).toThrow(
-      'services.monolith.strategy: expected one of ROLLING, BLUE_GREEN, LINEAR, CANARY, found "RED_BLACK"',
+      'services.monolith.strategy: expected one of ROLLING, BLUE_GREEN, LINEAR, CANARY, CODE_DEPLOY, found "RED_BLACK"',
     );
   });
 
@@ -162,6 +162,10 @@ describe('stack parameters and task definitions from the config', () => {
       AlarmErrors5xxPerMinute: String(config.services.like?.alarms.errors5xxPerMinute),
       AlarmP99Milliseconds: String(config.services.like?.alarms.p99Milliseconds),
       AlarmEvaluationMinutes: String(config.services.like?.alarms.evaluationMinutes),
+      DeploymentController: 'ECS',
+      CodeDeployConfig: config.strategies.codeDeploy.deploymentConfig,
+      CodeDeployTerminationWaitMinutes: String(config.strategies.codeDeploy.terminationWaitMinutes),
+      CodeDeployHookFunctionArns: '',
     });
     expect(serviceStackParameters(config, 'monolith').TaskPolicyExport).toBe('TablesPolicyArn');
     expect(parameterLines(scalingStackParameters(config, 'like'))).toBe(

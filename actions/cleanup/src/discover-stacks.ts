@@ -53,8 +53,8 @@ export interface FindStacksOptions {
 
 /**
  * The environment's live stacks in deletion order: every `<env>-scaling-<name>`, every
- * `<env>-service-<name>` (they import the platform's exports), `<env>-platform`, `<env>-network`,
- * then the bootstrap stack when named. A per-service stack counts only when its EnvironmentName
+ * `<env>-service-<name>` (they import the platform's exports), `<env>-platform`,
+ * `<env>-ec2-capacity`, `<env>-network`, then the bootstrap stack when named. A per-service stack counts only when its EnvironmentName
  * parameter is this environment: environment `dev-service`'s `dev-service-network` is not `dev`'s.
  */
 export async function findStacks(ctx: CleanupContext, options: FindStacksOptions): Promise<StackTarget[]> {
@@ -75,7 +75,10 @@ export async function findStacks(ctx: CleanupContext, options: FindStacksOptions
     for (const name of ofKind) perService.add(name);
     ordered.push(...ofKind);
   }
-  ordered.push(...[`${env}-platform`, `${env}-network`, options.bootstrapStack ?? ''].filter((name) => ids.has(name)));
+  // The EC2 capacity after the platform (whose cluster lists its capacity provider, which cannot be
+  // deleted while a cluster has it) and before the network (its group is in the network's subnets).
+  const shared = [`${env}-platform`, `${env}-ec2-capacity`, `${env}-network`, options.bootstrapStack ?? ''];
+  ordered.push(...shared.filter((name) => ids.has(name)));
   const targets: StackTarget[] = [];
   for (const name of new Set(ordered)) {
     // By unique id: a stack whose deletion (an earlier run's) finished since ListStacks is then

@@ -96,6 +96,27 @@ describe('cleanup with keep-data (the default)', () => {
     expect(summary).toContain(`dynamodbv2/home?region=eu-west-1#table?name=${TABLE}`);
   });
 
+  it('should delete the EC2 capacity stack after the platform (its cluster lists the capacity provider) and before the network', async () => {
+    cleanup.start({});
+    const ec2 = fakeStack({
+      name: 'dev-ec2-capacity',
+      resources: [
+        { logicalId: 'CapacityProvider', type: 'AWS::ECS::CapacityProvider', physicalId: 'dev-ec2' },
+        { logicalId: 'AutoScalingGroup', type: 'AWS::AutoScaling::AutoScalingGroup', physicalId: 'dev-ec2-asg' },
+      ],
+    });
+    const account = fakeAccount({ stacks: [networkStack(), ec2, platformStack()], table: table() });
+
+    await cleanup.run(run);
+
+    expect(process.exitCode, cleanup.log()).toBeUndefined();
+    expect(account.calls.filter((call) => call.startsWith('DeleteStack'))).toEqual([
+      'DeleteStack dev-platform',
+      'DeleteStack dev-ec2-capacity',
+      'DeleteStack dev-network',
+    ]);
+  });
+
   it('should find nothing to do on a second run and still point at the kept table', async () => {
     cleanup.start({});
     const account = fakeAccount({ stacks: [], table: table({ deletionProtection: true }) });
