@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { type IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { parseCfnYaml } from '@mysfits/cfn-template';
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 
@@ -68,6 +69,15 @@ export interface StackInput {
   timeoutSeconds: number;
 }
 
+/**
+ * The template body `npm run bootstrap` sends: the YAML file as compact JSON (CloudFormation's long
+ * form, no comments or indentation), so the commented template stays readable while the body keeps
+ * well within the 51,200-byte inline limit of CreateStack and UpdateStack.
+ */
+export function templateBody(path: string): string {
+  return JSON.stringify(parseCfnYaml(readFileSync(path, 'utf8')));
+}
+
 /** What a deploy of the stack would do: create it, update it (saying what differs), or nothing. */
 export async function stackChange(
   cfn: CloudFormationClient,
@@ -87,7 +97,7 @@ export async function stackChange(
     if ((live[key] ?? '') !== value) why.push(`${key} ${JSON.stringify(live[key] ?? '')} → ${JSON.stringify(value)}`);
   }
   const template = await cfn.send(new GetTemplateCommand({ StackName: input.stackName }));
-  if (template.TemplateBody !== readFileSync(input.templatePath, 'utf8')) why.push('the template changed');
+  if (template.TemplateBody !== templateBody(input.templatePath)) why.push('the template changed');
   return why.length > 0 ? { kind: 'update', why } : { kind: 'none' };
 }
 
@@ -102,7 +112,7 @@ export async function deployStack(
 ): Promise<Stack> {
   const common = {
     StackName: input.stackName,
-    TemplateBody: readFileSync(input.templatePath, 'utf8'),
+    TemplateBody: templateBody(input.templatePath),
     Parameters: Object.entries(input.parameters).map(
       ([ParameterKey, ParameterValue]): Parameter => ({ ParameterKey, ParameterValue }),
     ),
