@@ -18,11 +18,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { codeDeployHookLines } from './config.ts';
 import { imageTag, planLegs } from './legs.ts';
 import {
   changedFilesSince,
   type DeployConfig,
   DOCKER_PLATFORMS,
+  ec2CapacityStackParameters,
   environmentConfig,
   environmentNames,
   imagePlatforms,
@@ -81,12 +83,16 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
     ];
   }
   if (command === 'config') {
+    const ec2 = ec2CapacityStackParameters(env);
     return [
       out('environment', env.environment),
       out('region', env.region),
       out('nat-gateway-count', env.natGatewayCount),
       out('network-parameters', JSON.stringify(parameterLines(networkStackParameters(env)))),
       out('platform-parameters', JSON.stringify(parameterLines(platformStackParameters(env)))),
+      // environments.<env>.ec2: the <env>-ec2-capacity stack (deployed between network and platform).
+      out('has-ec2', ec2 !== undefined),
+      out('ec2-parameters', JSON.stringify(ec2 ? parameterLines(ec2) : '')),
       out('all-services', JSON.stringify(Object.keys(env.services))),
       out(
         'strategies',
@@ -173,6 +179,13 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
       out('strategy', entry.strategy),
       out('seed-command', entry.seed ?? ''),
       multiline('stack-parameters', parameterLines(serviceStackParameters(env, service))),
+      // CODE_DEPLOY: the service stack again once ecs-deploy created the service, with its
+      // deployment group (CodeDeployServiceExists), and the AppSpec's lifecycle hooks.
+      multiline(
+        'stack-parameters-service-exists',
+        parameterLines(serviceStackParameters(env, service, { serviceExists: true })),
+      ),
+      multiline('codedeploy-hooks', codeDeployHookLines(entry)),
       multiline('scaling-parameters', parameterLines(scalingStackParameters(env, service))),
     ];
   }

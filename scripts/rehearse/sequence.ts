@@ -11,8 +11,13 @@ export type ActionName = 'cfn-deploy' | 'render-task-definition' | 'ecs-deploy' 
  * checks it against the workflow.
  */
 export const DEPLOY_SEQUENCE: ReadonlyArray<{ job: string; actions: readonly ActionName[] }> = [
-  { job: 'prepare', actions: ['cfn-deploy', 'cfn-deploy'] },
-  { job: 'services', actions: ['cfn-deploy', 'render-task-definition', 'ecs-deploy', 'ecs-deploy', 'cfn-deploy'] },
+  // network, EC2 capacity (an environment with ec2), platform
+  { job: 'prepare', actions: ['cfn-deploy', 'cfn-deploy', 'cfn-deploy'] },
+  // service stack, render, seed, deploy, the CodeDeploy deployment group (CODE_DEPLOY), scaling
+  {
+    job: 'services',
+    actions: ['cfn-deploy', 'render-task-definition', 'ecs-deploy', 'ecs-deploy', 'cfn-deploy', 'cfn-deploy'],
+  },
 ];
 
 /** The cleanup workflow's project actions (.github/workflows/cleanup.yml). */

@@ -156,6 +156,34 @@ describe('deploy.yml and environment.yml', () => {
     );
   });
 
+  it('should deploy the EC2 capacity stack between network and platform, only for an environment with ec2', () => {
+    const names = (environment.prepare?.steps ?? []).map((s) => s.name);
+    const ec2 = names.indexOf('EC2 capacity stack (environments.<env>.ec2 in deploy/config.yml)');
+    expect(ec2).toBeGreaterThan(names.indexOf('Network stack'));
+    expect(ec2).toBeLessThan(names.indexOf('Platform stack'));
+    expect(environment.prepare?.steps?.[ec2]?.if).toContain("steps.config.outputs.has-ec2 == 'true'");
+    const lines = runPipelineCli({ argv: ['config', '--environment', 'staging'], config });
+    expect(lines).toContain('has-ec2=false');
+  });
+
+  it("should add a CODE_DEPLOY service's deployment group once the deploy created the service, and pass its hooks", () => {
+    const names = (environment.services?.steps ?? []).map((s) => s.name);
+    const group = step('Service stack with the CodeDeploy deployment group');
+    expect(names.indexOf(group?.name ?? '')).toBeGreaterThan(
+      names.indexOf(`Deploy the service (${gh('steps.leg.outputs.strategy')})`),
+    );
+    expect(group?.if).toBe("matrix.deploy && steps.leg.outputs.strategy == 'CODE_DEPLOY'");
+    expect(group?.with?.parameters).toBe(gh('steps.leg.outputs.stack-parameters-service-exists'));
+    const lines = runPipelineCli({
+      argv: ['leg', '--environment', 'staging', '--service', 'like', '--out-dir', mkdtempSync(join(tmpdir(), 'leg-'))],
+      config,
+    }).join('\n');
+    expect(lines).toMatch(/^stack-parameters-service-exists<<\w+\n[\s\S]*CodeDeployServiceExists=true/m);
+    const first = /^stack-parameters<<(\w+)\n([\s\S]*?)\n\1$/m.exec(lines)?.[2] ?? '';
+    expect(first, 'the first stack step keeps the live value').toContain('ServiceName=like');
+    expect(first).not.toContain('CodeDeployServiceExists');
+  });
+
   it('should run bash steps with pipefail, so a failing command before `| tee` fails the step', () => {
     const workflow = readWorkflow('environment.yml') as unknown as { defaults?: { run?: { shell?: string } } };
     expect(workflow.defaults?.run?.shell).toBe('bash');

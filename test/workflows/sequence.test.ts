@@ -30,7 +30,7 @@ describe('deploy.yml, environment.yml and the rehearsal', () => {
     ]);
     expect(problems).toEqual([
       'jobs ran services → prepare, declared prepare → services',
-      'services (monolith) ran ecs-deploy, render-task-definition, declared cfn-deploy, render-task-definition, ecs-deploy, ecs-deploy, cfn-deploy',
+      'services (monolith) ran ecs-deploy, render-task-definition, declared cfn-deploy, render-task-definition, ecs-deploy, ecs-deploy, cfn-deploy, cfn-deploy',
     ]);
   });
 });
