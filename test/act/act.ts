@@ -70,6 +70,8 @@ export interface ActRun {
   refused: string[];
   artifactsDir: string;
   ghCalls: string[][];
+  /** Every node process of the run: its version and script. */
+  nodeProcesses: Array<{ version: string; script: string }>;
   durationMs: number;
 }
 
@@ -81,7 +83,8 @@ export interface ActOptions {
   event: 'push' | 'workflow_dispatch' | 'pull_request';
   /** workflow_dispatch inputs; booleans go into the event file as strings, as act needs. */
   inputs?: Record<string, string | boolean>;
-  motoEndpoint: string;
+  /** The moto server configure-aws-credentials' stand-in points the jobs at (none: such a step fails). */
+  motoEndpoint?: string;
   vars?: Record<string, string>;
   secrets?: Record<string, string>;
   /** Only this job (act's -j). */
@@ -118,6 +121,8 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
   mkdirSync(cacheHome);
   const guardLog = join(work, 'refused.log');
   writeFileSync(guardLog, '');
+  const nodeLog = join(work, 'node.jsonl');
+  writeFileSync(nodeLog, '');
   const ghState = join(work, 'gh.json');
   writeFileSync(ghState, JSON.stringify({ lastSuccess: options.lastSuccess ?? '', calls: [] }));
   const eventPath = join(work, 'event.json');
@@ -149,11 +154,12 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
-    ACT_MOTO_ENDPOINT: options.motoEndpoint,
+    ...(options.motoEndpoint ? { ACT_MOTO_ENDPOINT: options.motoEndpoint } : {}),
     ACT_STAND_INS: standInsDir,
     ACT_ARTIFACTS_DIR: artifactsDir,
     ACT_GUARD_LOG: guardLog,
     ACT_GH_STATE: ghState,
+    ACT_NODE_LOG: nodeLog,
     ...options.env,
   };
   const args = [
@@ -276,6 +282,10 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     refused,
     artifactsDir,
     ghCalls,
+    nodeProcesses: readFileSync(nodeLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { version: string; script: string }),
     durationMs: Date.now() - started,
   };
 }

@@ -19,6 +19,14 @@ const isLoopback = (host) => {
   return false;
 };
 
+// Which node ran what: the act tests check the project's actions ran on the Node the project needs.
+if (process.env.ACT_NODE_LOG) {
+  appendFileSync(
+    process.env.ACT_NODE_LOG,
+    `${JSON.stringify({ version: process.version, script: process.argv[1] ?? '' })}\n`,
+  );
+}
+
 let refused = 0;
 function refuse(what, host) {
   refused += 1;
