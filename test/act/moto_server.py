@@ -2,7 +2,11 @@
 # (test/act/README.md: "What the act run changes in moto"):
 # 1. CloudFormation's AWS::EC2::VPC ignores EnableDnsHostnames/EnableDnsSupport (network.yml sets
 #    them); awsvpc RunTask (the seed job) then fails on the task ENI's missing private DNS name.
-# 2. With ACT_PUBLIC_HOST set, `!GetAtt LoadBalancer.DNSName` (only the platform stack's PublicUrl
+# 2. AWS::ECR::Repository ignores EmptyOnDelete (service.yml sets it): deleting a service stack
+#    whose repository holds images fails ("still contains images").
+# 3. ECS tasks never run, so every container stops with exit code 0. A command override ending in
+#    the word `act-exit=<code>` stops with that code instead: how a scenario makes the seed fail.
+# 4. With ACT_PUBLIC_HOST set, `!GetAtt LoadBalancer.DNSName` (only the platform stack's PublicUrl
 #    output reads it) answers that loopback host:port, where the test serves the local stack, so
 #    the verify job reaches the real services and never an `*.elb.amazonaws.com` name.
 #    DescribeLoadBalancers keeps moto's real-looking name.
@@ -11,6 +15,8 @@ import re
 import sys
 
 from moto.ec2.models.vpcs import VPC
+from moto.ecr.models import Repository, ecr_backends
+from moto.ecs.models import Task
 from moto.elbv2.models import FakeLoadBalancer
 from moto.server import main
 
@@ -33,6 +39,42 @@ def _create_vpc_with_dns(cls, resource_name, cloudformation_json, account_id, re
 
 
 VPC.create_from_cloudformation_json = _create_vpc_with_dns
+
+_create_repository = Repository.create_from_cloudformation_json.__func__
+
+
+@classmethod
+def _create_repository_remembering_empty_on_delete(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    repository = _create_repository(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    repository.act_empty_on_delete = _truthy(cloudformation_json.get("Properties", {}).get("EmptyOnDelete", False))
+    return repository
+
+
+def _delete_repository(self, account_id, region_name):
+    ecr_backends[account_id][region_name].delete_repository(
+        self.name, force=getattr(self, "act_empty_on_delete", False)
+    )
+
+
+Repository.create_from_cloudformation_json = _create_repository_remembering_empty_on_delete
+Repository.delete = _delete_repository
+
+_task_init = Task.__init__
+
+
+def _task_init_with_exit_code(self, *args, **kwargs):
+    _task_init(self, *args, **kwargs)
+    for override in (self.overrides or {}).get("containerOverrides", []):
+        words = override.get("command") or []
+        last = words[-1] if words else ""
+        match = re.fullmatch(r"act-exit=(\d+)", last.split()[-1] if last.split() else "")
+        if match:
+            for container in self.containers:
+                if container.name == override.get("name", container.name):
+                    container.exitCode = int(match.group(1))
+
+
+Task.__init__ = _task_init_with_exit_code
 
 _public_host = os.environ.get("ACT_PUBLIC_HOST", "")
 if _public_host:
