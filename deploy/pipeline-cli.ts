@@ -7,8 +7,15 @@
 //   config                  one environment: name, region, NAT count, stack parameters, strategies
 //   matrix                  one environment's per-service matrix (strategy.matrix: fromJSON(...))
 //   definitions             one environment's CreateService inputs and task definitions
-//   changes <base-sha>      what a push changed since that commit (the same in every environment)
+//   changes <base-sha>      what a push changed since that commit (the same in every environment),
+//                           and the legs (deploy/legs.ts) every environment runs for it
+//   leg --service <name> --out-dir <dir>
+//                           one service in one environment: writes task-definition.json and
+//                           service-definition.json into the directory, prints its stack parameters
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageTag, planLegs } from './legs.ts';
 import {
   changedFilesSince,
   type DeployConfig,
@@ -20,12 +27,18 @@ import {
   parameterLines,
   planChanges,
   platformStackParameters,
+  repoRoot,
   scalingStackParameters,
   serviceDefinitions,
   serviceEntry,
   serviceStackParameters,
   taskDefinitions,
 } from './pipeline.ts';
+
+// A step output that may span lines, in GITHUB_OUTPUT's heredoc form.
+const DELIMITER = 'MYSFITS_PIPELINE_EOF';
+const multiline = (name: string, value: string): string =>
+  value.includes('\n') ? `${name}<<${DELIMITER}\n${value}\n${DELIMITER}` : `${name}=${value}`;
 
 /**
  * The output lines of one command.
@@ -34,7 +47,7 @@ import {
 export function runPipelineCli(options: { argv: string[]; config: DeployConfig }): string[] {
   const { values, positionals } = parseArgs({
     args: options.argv,
-    options: { environment: { type: 'string' } },
+    options: { environment: { type: 'string' }, service: { type: 'string' }, 'out-dir': { type: 'string' } },
     allowPositionals: true,
   });
   const [command, ...args] = positionals;
@@ -52,6 +65,9 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
     return [
       out('environments', JSON.stringify(names)),
       out('default-environment', config.environment),
+      // Every push deploys the first environment; the later ones take its images once it verified.
+      out('first-environment', names[0] ?? ''),
+      out('promoted-environments', JSON.stringify(names.slice(1))),
       out('regions', JSON.stringify(regions)),
       out('image-platforms', JSON.stringify(platforms)),
     ];
@@ -106,14 +122,42 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
   if (command === 'changes') {
     const plan = planChanges({ config: env, changedFiles: changedFilesSince(args[0] ?? '') });
     for (const reason of plan.reasons) console.error(`changes: ${reason}`);
+    const platforms = imagePlatforms(config);
+    const legs = planLegs({
+      plan,
+      services: Object.keys(env.services),
+      platforms,
+      tagOf: (service, list) => imageTag({ service, platforms: list, cwd: repoRoot }),
+    });
     return [
+      out('legs', JSON.stringify({ include: legs })),
+      out('has-legs', legs.length > 0),
       out('services', JSON.stringify(plan.services)),
       out('scaling', JSON.stringify(plan.scaling)),
       out('infra', plan.infra),
       out('seed', JSON.stringify(plan.seed)),
     ];
   }
+  if (command === 'leg') {
+    const service = values.service ?? '';
+    const entry = serviceEntry(env, service);
+    const dir = values['out-dir'];
+    if (!dir) throw new Error('expected --out-dir <directory> for the task and service definitions, found none');
+    mkdirSync(dir, { recursive: true });
+    const taskDefinition = join(dir, 'task-definition.json');
+    const serviceDefinition = join(dir, 'service-definition.json');
+    writeFileSync(taskDefinition, `${JSON.stringify(taskDefinitions(env)[service], null, 2)}\n`);
+    writeFileSync(serviceDefinition, `${JSON.stringify(serviceDefinitions(env)[service], null, 2)}\n`);
+    return [
+      out('task-definition', taskDefinition),
+      out('service-definition', serviceDefinition),
+      out('strategy', entry.strategy),
+      out('seed-command', entry.seed ?? ''),
+      multiline('stack-parameters', parameterLines(serviceStackParameters(env, service))),
+      multiline('scaling-parameters', parameterLines(scalingStackParameters(env, service))),
+    ];
+  }
   throw new Error(
-    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions or changes <base-sha> (each with an optional --environment <name>)`,
+    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions, changes <base-sha> or leg --service <name> --out-dir <dir> (each with an optional --environment <name>)`,
   );
 }

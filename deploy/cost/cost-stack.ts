@@ -10,9 +10,9 @@ import {
   type EnvironmentConfig,
   environmentConfig,
   loadDeployConfig,
-} from '../config.js';
-import { serviceStackParameters } from '../pipeline.js';
-import type { StackShape, TaskShape } from './cost-model.js';
+} from '../config.ts';
+import { serviceStackParameters } from '../pipeline.ts';
+import type { StackShape, TaskShape } from './cost-model.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 

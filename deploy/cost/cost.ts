@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { environmentNames, loadDeployConfig } from '../config.js';
-import { type CostEstimate, monthlyCost, type PriceTable } from './cost-model.js';
-import { environmentStackShape, type StackSources, workshopStackShape } from './cost-stack.js';
+import { environmentNames, loadDeployConfig } from '../config.ts';
+import { type CostEstimate, monthlyCost, type PriceTable } from './cost-model.ts';
+import { environmentStackShape, type StackSources, workshopStackShape } from './cost-stack.ts';
 
-export type { CostEstimate, PriceTable, StackShape } from './cost-model.js';
-export { monthlyCost } from './cost-model.js';
-export { environmentStackShape, workshopStackShape } from './cost-stack.js';
+export type { CostEstimate, PriceTable, StackShape } from './cost-model.ts';
+export { monthlyCost } from './cost-model.ts';
+export { environmentStackShape, workshopStackShape } from './cost-stack.ts';
 
 /** The monthly idle cost the first environment (where every push lands) should stay under. */
 export const costGoalUsd = 35;

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type DeployConfig, environmentConfig, loadDeployConfig, repoRoot } from '../../deploy/config.js';
+import {
+  type DeployConfig,
+  environmentConfig,
+  environmentNames,
+  loadDeployConfig,
+  repoRoot,
+} from '../../deploy/config.js';
 import { callerIdentity, deployStack, describeStack, githubOidcProvider, stackChange, stackOutput } from './aws.js';
 import { createEnvironment, currentRepository, environmentExists, setVariable, variableValue } from './github.js';
 
@@ -37,7 +43,9 @@ export interface BootstrapResult {
  */
 export async function bootstrap(options: BootstrapOptions): Promise<BootstrapResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const environment = environmentConfig(options.config ?? loadDeployConfig(), options.environment);
+  const config = options.config ?? loadDeployConfig();
+  const environment = environmentConfig(config, options.environment);
+  const source = environmentNames(config)[0] ?? '';
   const name = environment.environment;
   const would = options.dryRun ? 'would ' : '';
   const changes: string[] = [];
@@ -64,6 +72,8 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
       GitHubRepository: repository,
       GitHubEnvironment: name,
       ExistingOidcProviderArn: existingProvider,
+      // Every environment after the first deploys the first one's images (deploy.yml).
+      PromoteFromEnvironment: source === name ? '' : source,
     },
     tags: { 'mysfits:environment': name },
     timeoutSeconds: options.timeoutSeconds ?? 900,

@@ -1,5 +1,7 @@
-// One pass of deploy.yml's jobs in the rehearsal, each project action run as the runner runs it:
-// prune (deploy/prune.ts) → infra → service-stack → build → seed → deploy → scaling.
+// One pass of one environment's jobs (.github/workflows/environment.yml, which deploy.yml calls) in
+// the rehearsal, each project action run as the runner runs it: prepare (deploy/prune.ts, network
+// and platform stacks), then per service its leg: service stack, image, render, seed, deploy,
+// scaling.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudFormationClient, paginateListStacks } from '@aws-sdk/client-cloudformation';
@@ -75,12 +77,12 @@ export async function prune(ctx: PassContext, keep: string[]): Promise<PrunedSer
   return removed;
 }
 
-/** The infra job: network and platform stacks. */
+/** The prepare job: network and platform stacks. */
 async function infra(ctx: PassContext): Promise<void> {
   const { config, runner, pass } = ctx;
   const network = await runner.run({
     pass,
-    job: 'infra',
+    job: 'prepare',
     action: 'cfn-deploy',
     title: `stack ${config.environment}-network`,
     inputs: {
@@ -92,7 +94,7 @@ async function infra(ctx: PassContext): Promise<void> {
   await applyVpcDnsHostnames(ctx.clients, network.outputs.VpcId ?? '');
   await runner.run({
     pass,
-    job: 'infra',
+    job: 'prepare',
     action: 'cfn-deploy',
     title: `stack ${config.environment}-platform`,
     inputs: {
@@ -104,12 +106,12 @@ async function infra(ctx: PassContext): Promise<void> {
   });
 }
 
-/** The service-stack job, one leg per service; returns each stack's outputs. */
+/** A leg's service stack step; returns the stack's outputs. */
 async function serviceStack(ctx: PassContext, service: string): Promise<Record<string, string>> {
   const stackName = serviceStackNames(ctx.config.environment, service).service;
   const run = await ctx.runner.run({
     pass: ctx.pass,
-    job: 'service-stack',
+    job: 'services',
     leg: service,
     action: 'cfn-deploy',
     title: `stack ${stackName}`,
@@ -124,22 +126,15 @@ async function serviceStack(ctx: PassContext, service: string): Promise<Record<s
 }
 
 /**
- * The build job: no Docker here, so the image is recorded in the emulator's ECR by PutImage. The
- * deploy legs find it again by the commit tag, as the workflow's legs do.
+ * A leg's image: no Docker here, so it is recorded in the emulator's ECR by PutImage under the
+ * commit tag, then deployed by digest.
  */
-async function build(
-  ctx: PassContext,
-  stacks: Record<string, Record<string, string>>,
-): Promise<Record<string, string>> {
-  const images: Record<string, string> = {};
-  for (const service of Object.keys(ctx.config.services)) {
-    const uri = stacks[service]?.RepositoryUri;
-    if (!uri) throw new Error(`the stack of ${service} has no RepositoryUri output`);
-    const repositoryName = stacks[service]?.RepositoryName ?? '';
-    const digest = await recordImage(ctx.clients, { repositoryName, tag: ctx.commit, service });
-    images[service] = `${uri}@${digest}`;
-  }
-  return images;
+async function build(ctx: PassContext, service: string, stack: Record<string, string>): Promise<string> {
+  const uri = stack.RepositoryUri;
+  if (!uri) throw new Error(`the stack of ${service} has no RepositoryUri output`);
+  const repositoryName = stack.RepositoryName ?? '';
+  const digest = await recordImage(ctx.clients, { repositoryName, tag: ctx.commit, service });
+  return `${uri}@${digest}`;
 }
 
 /** The changes job's task definition at the configured size, written to a file as the deploy job does. */
@@ -149,11 +144,11 @@ function taskDefinitionFile(ctx: PassContext, service: string): string {
   return out;
 }
 
-/** render-task-definition with image@digest, then the workflow's pick step; returns what ecs-deploy gets. */
-async function render(ctx: PassContext, job: string, service: string, image: string): Promise<string> {
+/** render-task-definition with image@digest; returns its deploy-task-definition output. */
+async function render(ctx: PassContext, service: string, image: string): Promise<string> {
   const rendered = await ctx.runner.run({
     pass: ctx.pass,
-    job,
+    job: 'services',
     leg: service,
     action: 'render-task-definition',
     title: `render ${service} with @${image.split('@sha256:')[1]?.slice(0, 12)}`,
@@ -163,11 +158,15 @@ async function render(ctx: PassContext, job: string, service: string, image: str
       images: `${service}=${image}`,
     },
   });
-  return pickTaskDefinition(ctx.clients, {
+  const picked = rendered.outputs['deploy-task-definition'] ?? '';
+  // The output and the rehearsal's own look-up must agree (the workflow relies on the output).
+  const expected = await pickTaskDefinition(ctx.clients, {
     changed: rendered.outputs.changed ?? '',
     taskDefinition: rendered.outputs['task-definition'] ?? '',
     family: rendered.outputs.family ?? '',
   });
+  if (picked !== expected) throw new Error(`render's deploy-task-definition is ${picked}, expected ${expected}`);
+  return picked;
 }
 
 /** The changes job's `service-definitions` output, written to a file as the deploy job does. */
@@ -179,12 +178,12 @@ function serviceDefinition(ctx: PassContext, service: string): string {
   return out;
 }
 
-async function seed(ctx: PassContext, service: string, image: string): Promise<void> {
+/** The seed step; returns the revision it ran on (the deploy step deploys that one). */
+async function seed(ctx: PassContext, service: string, taskDefinition: string): Promise<string> {
   const command = ctx.config.services[service]?.seed ?? '';
-  const taskDefinition = await render(ctx, 'seed', service, image);
-  await ctx.runner.run({
+  const run = await ctx.runner.run({
     pass: ctx.pass,
-    job: 'seed',
+    job: 'services',
     leg: service,
     action: 'ecs-deploy',
     title: `run-task ${command}`,
@@ -199,13 +198,13 @@ async function seed(ctx: PassContext, service: string, image: string): Promise<v
       ...FAST,
     },
   });
+  return run.outputs['task-definition-arn'] || taskDefinition;
 }
 
-async function deploy(ctx: PassContext, service: string, image: string): Promise<void> {
-  const taskDefinition = await render(ctx, 'deploy', service, image);
+async function deploy(ctx: PassContext, service: string, taskDefinition: string): Promise<void> {
   await ctx.runner.run({
     pass: ctx.pass,
-    job: 'deploy',
+    job: 'services',
     leg: service,
     action: 'ecs-deploy',
     title: `service ${service}`,
@@ -226,7 +225,7 @@ async function scaling(ctx: PassContext, service: string): Promise<void> {
   const stackName = serviceStackNames(ctx.config.environment, service).scaling;
   await ctx.runner.run({
     pass: ctx.pass,
-    job: 'scaling',
+    job: 'services',
     leg: service,
     action: 'cfn-deploy',
     title: `stack ${stackName}`,
@@ -238,20 +237,20 @@ async function scaling(ctx: PassContext, service: string): Promise<void> {
   });
 }
 
-/** One run of deploy.yml's sequence with `config`; returns what its prune step removed. */
+/** One run of one environment's jobs with `config`; returns what its prune step removed. */
 export async function deployPass(ctx: PassContext): Promise<PrunedService[]> {
   const { config, pass, log } = ctx;
-  log(`\n== deploy.yml, ${pass} pass (${Object.keys(config.services).join(', ')})`);
+  log(`\n== environment.yml, ${pass} pass (${Object.keys(config.services).join(', ')})`);
   const removed = await prune(ctx, Object.keys(config.services));
   await infra(ctx);
-  const stacks: Record<string, Record<string, string>> = {};
-  for (const service of Object.keys(config.services)) stacks[service] = await serviceStack(ctx, service);
-  const images = await build(ctx, stacks);
-  for (const [service, image] of Object.entries(images)) log(`  ok   build › ${service} recorded as ${image}`);
   for (const [service, entry] of Object.entries(config.services)) {
-    if (entry.seed !== undefined) await seed(ctx, service, images[service] ?? '');
+    const stack = await serviceStack(ctx, service);
+    const image = await build(ctx, service, stack);
+    log(`  ok   services › ${service} image recorded as ${image}`);
+    let taskDefinition = await render(ctx, service, image);
+    if (entry.seed !== undefined) taskDefinition = await seed(ctx, service, taskDefinition);
+    await deploy(ctx, service, taskDefinition);
+    await scaling(ctx, service);
   }
-  for (const service of Object.keys(config.services)) await deploy(ctx, service, images[service] ?? '');
-  for (const service of Object.keys(config.services)) await scaling(ctx, service);
   return removed;
 }

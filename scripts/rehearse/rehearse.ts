@@ -97,7 +97,7 @@ export async function rehearse(options: {
       const removed = await deployPass(ctx);
       for (const entry of removed) {
         log(
-          `  ok   infra › removed ${entry.service}: ECS service ${entry.ecsService}, stacks ${entry.stacks.join(', ')}`,
+          `  ok   prepare › removed ${entry.service}: ECS service ${entry.ecsService}, stacks ${entry.stacks.join(', ')}`,
         );
       }
       removedServices.push(...removed.map((entry) => ({ pass, ...entry })));

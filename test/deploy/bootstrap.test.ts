@@ -86,6 +86,7 @@ describe('npm run bootstrap -- <environment> (against moto, with a gh stub)', ()
       GitHubRepository: repository,
       GitHubEnvironment: 'staging',
       ExistingOidcProviderArn: '',
+      PromoteFromEnvironment: '',
     });
     const roleArn = created?.Outputs?.find((output) => output.OutputKey === 'DeployRoleArn')?.OutputValue;
     expect(roleArn).toMatch(/:role\/staging-github-deploy$/);

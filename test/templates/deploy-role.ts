@@ -1,6 +1,6 @@
 import type { CfnTemplate } from '@mysfits/cfn-template';
-import { inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
-import { boundaryArn, type SampleEnvironment } from './iam-samples.js';
+import { condition, inlinePolicies, type PolicyDocument, resolve } from './iam-resolve.js';
+import { boundaryArn, otherEnvironment, type SampleEnvironment } from './iam-samples.js';
 import { asList, properties } from './templates.js';
 
 export interface NamedPolicy {
@@ -22,7 +22,12 @@ export function deployRolePolicies(bootstrap: CfnTemplate, env: SampleEnvironmen
   const options = {
     template: bootstrap,
     env,
-    parameters: { GitHubRepository: 'octo-org/mysfits', ExistingOidcProviderArn: '' },
+    // The sample environment promotes the other one's images (deploy.yml's later environments).
+    parameters: {
+      GitHubRepository: 'octo-org/mysfits',
+      ExistingOidcProviderArn: '',
+      PromoteFromEnvironment: otherEnvironment.name,
+    },
     resourceValue: (id: string) => {
       if (id === boundaryId) return boundaryArn(env);
       return `arn:${env.partition}:iam::${env.account}:policy/${id}`;
@@ -38,10 +43,22 @@ export function deployRolePolicies(bootstrap: CfnTemplate, env: SampleEnvironmen
     return { name: id, policy: resolve(properties(resource).PolicyDocument, options) as PolicyDocument };
   };
   const role = properties(bootstrap.Resources.DeployRole);
-  const attached = asList(role.ManagedPolicyArns as Array<{ Ref?: string }> | undefined).map((arn) => {
-    if (arn.Ref === undefined)
-      throw new Error('bootstrap.yml: the deploy role should attach only policies of its own template (Ref).');
-    return managed(arn.Ref);
-  });
+  // An entry may be conditional (`!If [Condition, !Ref Policy, !Ref AWS::NoValue]`): keep the
+  // branch the sample's parameters choose.
+  const chosen = (entry: unknown): { Ref?: string } | undefined => {
+    const branches = (entry as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+    if (!branches) return entry as { Ref?: string };
+    const [name, yes, no] = branches;
+    const picked = (condition(name, options) ? yes : no) as { Ref?: string };
+    return picked.Ref === 'AWS::NoValue' ? undefined : picked;
+  };
+  const attached = asList(role.ManagedPolicyArns as unknown[] | undefined)
+    .map(chosen)
+    .filter((arn): arn is { Ref?: string } => arn !== undefined)
+    .map((arn) => {
+      if (arn.Ref === undefined)
+        throw new Error('bootstrap.yml: the deploy role should attach only policies of its own template (Ref).');
+      return managed(arn.Ref);
+    });
   return { identity: [...attached, ...inlinePolicies('DeployRole', options)], boundary: managed(boundaryId) };
 }

@@ -76,15 +76,16 @@ describe('IAM invariants', () => {
     }
   });
 
-  it('should pin the deploy role to one repository, its main branch and one environment', () => {
+  // A branch subject (repo:…:ref:refs/heads/main) would let any job on main that names no
+  // environment take the role past the environment's required reviewers.
+  it("should pin the deploy role to one repository's jobs in one GitHub environment, and nothing else", () => {
     const trust = all.find(({ where }) => where === 'bootstrap.yml DeployRole')?.statement;
     expect(trust?.Condition).toEqual({
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': [
-          { 'Fn::Sub': 'repo:${GitHubRepository}:ref:refs/heads/main' },
-          { 'Fn::Sub': 'repo:${GitHubRepository}:environment:${GitHubEnvironment}' },
-        ],
+        'token.actions.githubusercontent.com:sub': {
+          'Fn::Sub': 'repo:${GitHubRepository}:environment:${GitHubEnvironment}',
+        },
       },
     });
   });

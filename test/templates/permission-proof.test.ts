@@ -204,17 +204,15 @@ function otherEnvironmentWrites(other: SampleEnvironment): Need[] {
 }
 
 describe('the deploy role and other environments', () => {
-  it('should have deploy.yml tag every stack it deploys with the environment', () => {
-    const workflow = parse(readFileSync(`${repoRoot}.github/workflows/deploy.yml`, 'utf8')) as {
+  it('should have the environment workflow tag every stack it deploys with the environment', () => {
+    const workflow = parse(readFileSync(`${repoRoot}.github/workflows/environment.yml`, 'utf8')) as {
       jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, string> }> }>;
     };
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps ?? []);
     const deploys = steps.filter((step) => step.uses === './actions/cfn-deploy');
     expect(deploys.length).toBeGreaterThanOrEqual(3);
     for (const step of deploys) {
-      expect(step.with?.tags, step.with?.['stack-name']).toBe(
-        `${environmentTagKey}=\${{ needs.changes.outputs.environment }}`,
-      );
+      expect(step.with?.tags, step.with?.['stack-name']).toBe(`${environmentTagKey}=\${{ inputs.environment }}`);
     }
   });
 

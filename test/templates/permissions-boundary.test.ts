@@ -85,7 +85,14 @@ const ecsInfrastructurePolicyActions = [
 /** The deploy role's statements: its inline policies and the managed policies it attaches from this template. */
 function deployRoleStatements(): Statement[] {
   const role = properties(bootstrap.Resources.DeployRole);
-  const attached = asList(role.ManagedPolicyArns as Array<{ Ref?: string }> | undefined).map((arn) => arn.Ref ?? '');
+  // Every policy it may attach, a conditional one (`!If [C, !Ref P, !Ref AWS::NoValue]`) included.
+  const refs = (entry: unknown): string[] => {
+    const branches = (entry as { 'Fn::If'?: unknown[] })['Fn::If'];
+    if (branches) return branches.slice(1).flatMap(refs);
+    const ref = (entry as { Ref?: string }).Ref ?? '';
+    return ref === 'AWS::NoValue' ? [] : [ref];
+  };
+  const attached = asList(role.ManagedPolicyArns as unknown[] | undefined).flatMap(refs);
   const inline = asList(role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined);
   return [
     ...inline.flatMap((policy) => asList(policy.PolicyDocument.Statement)),

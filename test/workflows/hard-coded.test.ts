@@ -53,6 +53,7 @@ describe('nothing fork-specific is hard-coded', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         '.github/workflows/deploy.yml',
+        '.github/workflows/environment.yml',
         '.github/dependabot.yml',
         'cloudformation/bootstrap.yml',
         'services/monolith/deploy/service.yml',

@@ -28,11 +28,12 @@ function requireTool(path: string): void {
 }
 
 describe('workflow linters', () => {
-  it('should find the three workflows', () => {
+  it('should find the four workflows', () => {
     expect(workflows.sort()).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/cleanup.yml',
       '.github/workflows/deploy.yml',
+      '.github/workflows/environment.yml',
     ]);
   });
 

@@ -25,17 +25,17 @@ describe('npm run rehearse', { timeout: 100_000 }, () => {
     const { code, out } = await rehearsal();
     expect(code, out).toBe(0);
     // Per pass: 2 infra, 2 service stacks, 2 seed, 4 deploy, 2 scaling; then 2 or 3 cleanups.
-    expect(out).toMatch(/Rehearsal passed: 2[67] action runs in \d+ s; the last cleanup found nothing to delete\./);
+    expect(out).toMatch(/Rehearsal passed: 2[45] action runs in \d+ s; the last cleanup found nothing to delete\./);
   });
 
   it('should create the stacks and services first, then find and update them', async () => {
     const { out } = await rehearsal();
-    expect(out).toMatch(/\[create\] infra › stack staging-network[\s\S]*\| create \| CREATE_COMPLETE/);
-    expect(out).toMatch(/\[create\] deploy › service monolith[\s\S]*?Action \| created/);
-    expect(out).toMatch(/\[update\] deploy › service like[\s\S]*?Action \| (updated|unchanged)/);
-    expect(out).toMatch(/\[create\] seed › run-task node server\.js seed[\s\S]*?Status \| STOPPED/);
-    expect(out).toContain('[update] scaling › stack staging-scaling-like (cfn-deploy, exit 0)');
-    expect(out).toMatch(/\[create\] service-stack › stack staging-service-like[\s\S]*\| create \| CREATE_COMPLETE/);
+    expect(out).toMatch(/\[create\] prepare › stack staging-network[\s\S]*\| create \| CREATE_COMPLETE/);
+    expect(out).toMatch(/\[create\] services › service monolith[\s\S]*?Action \| created/);
+    expect(out).toMatch(/\[update\] services › service like[\s\S]*?Action \| (updated|unchanged)/);
+    expect(out).toMatch(/\[create\] services › run-task node server\.js seed[\s\S]*?Status \| STOPPED/);
+    expect(out).toContain('[update] services › stack staging-scaling-like (cfn-deploy, exit 0)');
+    expect(out).toMatch(/\[create\] services › stack staging-service-like[\s\S]*\| create \| CREATE_COMPLETE/);
   });
 
   it('should say where it had to differ from the workflow because of moto', async () => {

@@ -8,37 +8,29 @@ const gh = (inner: string) => `$\u007B{ ${inner} }}`;
 const plain = (sequence: ReadonlyArray<{ job: string; actions: readonly string[] }>) =>
   sequence.map((entry) => ({ job: entry.job, actions: [...entry.actions] }));
 
-describe('deploy.yml and the rehearsal', () => {
+describe('deploy.yml, environment.yml and the rehearsal', () => {
   it('should run the same project actions in the same job and step order', () => {
-    expect(projectActionSequence(readWorkflow('deploy.yml'))).toEqual(plain(DEPLOY_SEQUENCE));
+    expect(projectActionSequence(readWorkflow('environment.yml'))).toEqual(plain(DEPLOY_SEQUENCE));
   });
 
-  it('should order the jobs changes → infra → service-stack → build → seed → deploy → scaling → verify → summary', () => {
-    expect(jobsInDependencyOrder(readWorkflow('deploy.yml'))).toEqual([
-      'changes',
-      'infra',
-      'service-stack',
-      'build',
-      'seed',
-      'deploy',
-      'scaling',
-      'verify',
-      'summary',
-    ]);
+  it('should order the jobs changes → first environment → later environments → summary', () => {
+    expect(jobsInDependencyOrder(readWorkflow('deploy.yml'))).toEqual(['changes', 'stage', 'promote', 'summary']);
+    expect(jobsInDependencyOrder(readWorkflow('environment.yml'))).toEqual(['prepare', 'services', 'verify']);
   });
 
   it('should run the same cleanup action as cleanup.yml', () => {
     expect(projectActionSequence(readWorkflow('cleanup.yml'))).toEqual(plain(CLEANUP_SEQUENCE));
   });
 
-  it('should report a rehearsal that strays from the declared sequence', () => {
+  it('should report a rehearsal that strays from the declared sequence, and accept skipped steps', () => {
     const problems = sequenceMismatches(DEPLOY_SEQUENCE, [
-      { job: 'infra', leg: '', actions: ['cfn-deploy', 'cfn-deploy'] },
-      { job: 'deploy', leg: 'like', actions: ['ecs-deploy'] },
+      { job: 'services', leg: 'like', actions: ['cfn-deploy', 'render-task-definition', 'ecs-deploy', 'cfn-deploy'] },
+      { job: 'prepare', leg: '', actions: ['cfn-deploy', 'cfn-deploy'] },
+      { job: 'services', leg: 'monolith', actions: ['ecs-deploy', 'render-task-definition'] },
     ]);
     expect(problems).toEqual([
-      'jobs ran infra → deploy, declared infra → service-stack → seed → deploy → scaling',
-      'deploy (like) ran ecs-deploy, declared render-task-definition, ecs-deploy',
+      'jobs ran services → prepare, declared prepare → services',
+      'services (monolith) ran ecs-deploy, render-task-definition, declared cfn-deploy, render-task-definition, ecs-deploy, ecs-deploy, cfn-deploy',
     ]);
   });
 });
@@ -60,25 +52,43 @@ describe('workflow hygiene', () => {
     expect(unpinned).toEqual([]);
   });
 
-  it('should grant nothing at workflow level in deploy and cleanup, and id-token only to jobs that assume the role', () => {
-    // Cleanup works on the environment it is given (checked against deploy/config.yml first), in
-    // that environment's concurrency group and GitHub environment.
-    const groups = { 'deploy.yml': 'aws-production', 'cleanup.yml': `aws-${gh('inputs.environment')}` };
-    const environments = { 'deploy.yml': 'production', 'cleanup.yml': gh('inputs.environment') };
-    for (const file of ['deploy.yml', 'cleanup.yml'] as const) {
+  it('should grant nothing at workflow level, and id-token only to jobs that assume the role, each in its environment', () => {
+    // The role trusts only jobs in its GitHub environment (bootstrap.yml): a job that assumes it
+    // must name that environment, whose protection rules then stand before it.
+    const environments = {
+      'environment.yml': gh('inputs.environment'),
+      'cleanup.yml': gh('inputs.environment'),
+    };
+    for (const file of ['deploy.yml', 'environment.yml', 'cleanup.yml'] as const) {
       const workflow = readWorkflow(file);
       expect(workflow.permissions, file).toEqual({});
-      expect(workflow.concurrency, file).toEqual({ group: groups[file], 'cancel-in-progress': false });
       for (const [id, job] of Object.entries(workflow.jobs)) {
         const assumesRole = (job.steps ?? []).some((step) =>
           step.uses?.startsWith('aws-actions/configure-aws-credentials@'),
         );
         const permissions = typeof job.permissions === 'object' ? job.permissions : {};
-        expect(permissions['id-token'] === 'write', `${file} job ${id}`).toBe(assumesRole);
+        const callsEnvironment = (job as { uses?: string }).uses === './.github/workflows/environment.yml';
+        expect(permissions['id-token'] === 'write', `${file} job ${id}`).toBe(assumesRole || callsEnvironment);
         const environment = typeof job.environment === 'object' ? job.environment.name : job.environment;
-        if (assumesRole) expect(environment, `${file} job ${id}`).toBe(environments[file]);
+        if (assumesRole) expect(environment, `${file} job ${id}`).toBe(environments[file as 'cleanup.yml']);
+        else expect(environment, `${file} job ${id} assumes no role`).toBeUndefined();
       }
     }
+    expect(readWorkflow('cleanup.yml').concurrency).toEqual({
+      group: `aws-${gh('inputs.environment')}`,
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('should give each environment of a deploy its own concurrency group, never cancelled', () => {
+    const deploy = readWorkflow('deploy.yml');
+    expect(
+      deploy.concurrency,
+      'no workflow-wide group: staging takes the next push while production waits',
+    ).toBeUndefined();
+    const group = (id: string) => (deploy.jobs[id] as { concurrency?: unknown }).concurrency;
+    expect(group('stage')).toEqual({ group: `aws-${gh('needs.changes.outputs.first')}`, 'cancel-in-progress': false });
+    expect(group('promote')).toEqual({ group: `aws-${gh('matrix.environment')}`, 'cancel-in-progress': false });
   });
 
   it('should never cancel a running deploy and cancel superseded CI runs', () => {

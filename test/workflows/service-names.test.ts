@@ -76,6 +76,7 @@ describe('no file outside deploy/config.yml and services/<name>/ names a service
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining([
         '.github/workflows/deploy.yml',
+        '.github/workflows/environment.yml',
         '.github/workflows/ci.yml',
         'cloudformation/platform.yml',
         'cloudformation/scaling.yml',

@@ -76,7 +76,10 @@ async function render(): Promise<void> {
 
   core.setOutput('task-definition', output);
   core.setOutput('family', family);
-  core.setOutput('changed', String(!comparison.live || comparison.diff !== ''));
+  const changed = !comparison.live || comparison.diff !== '';
+  core.setOutput('changed', String(changed));
+  // Unchanged: deploy the live revision instead of registering an identical one.
+  core.setOutput('deploy-task-definition', changed || !comparison.live ? output : comparison.live.arn);
   await writeRenderSummary({
     source,
     output,

@@ -8,6 +8,11 @@ export function cloudFormationStackUrl(options: { region: string; stack: string 
   return `${base(options.region, 'cloudformation')}#/stacks/stackinfo?stackId=${encodeURIComponent(options.stack)}`;
 }
 
+/** An ECS cluster's list of services. */
+export function ecsClusterUrl(options: { region: string; cluster: string }): string {
+  return `https://${options.region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(options.cluster)}/services?region=${options.region}`;
+}
+
 /** An ECS service page (deployments, events, tasks). */
 export function ecsServiceUrl(options: { region: string; cluster: string; service: string }): string {
   const { region, cluster, service } = options;

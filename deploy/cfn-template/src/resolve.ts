@@ -1,4 +1,4 @@
-import type { CfnTemplate } from './yaml.js';
+import type { CfnTemplate } from './yaml.ts';
 
 /** Values of the template's parameters: their defaults, overridden by `overrides`. */
 export function parameterValues(
