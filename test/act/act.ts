@@ -156,6 +156,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     npm_config_update_notifier: 'false',
     ...(options.motoEndpoint ? { ACT_MOTO_ENDPOINT: options.motoEndpoint } : {}),
     ACT_STAND_INS: standInsDir,
+    ACT_REPOSITORY_DIR: options.repo,
     ACT_ARTIFACTS_DIR: artifactsDir,
     ACT_GUARD_LOG: guardLog,
     ACT_GH_STATE: ghState,
@@ -321,4 +322,9 @@ export function criticalPath(run: ActRun): JobRun[] {
 /** Reads a workflow file (for job ids and needs). */
 export function readWorkflow(path: string): { jobs: Record<string, { needs?: string | string[] }> } {
   return parse(readFileSync(path, 'utf8')) as { jobs: Record<string, { needs?: string | string[] }> };
+}
+
+/** The jobs whose act name matches `name` and that ran (not skipped). */
+export function ran(run: ActRun, name: RegExp): JobRun[] {
+  return run.jobs.filter((job) => name.test(job.name) && job.result !== 'skipped');
 }

@@ -5,15 +5,17 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDeployConfig } from '../../deploy/config.js';
-import { type ActRun, resultTable } from './act.js';
+import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
+import { type ActRun, ran, resultTable } from './act.js';
 import { type ActFixture, startActFixture } from './fixture.js';
 import { type MotoSnapshot, snapshot } from './moto-state.js';
 import { dispatchCleanup, pushDeploy, runScript, timingReport, timings } from './scenario.js';
 import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
 
-const environment = loadDeployConfig().environment;
-const services = Object.keys(loadDeployConfig().services);
+const config = loadDeployConfig();
+const environments = environmentNames(config);
+const [staging = '', ...later] = environments;
+const services = Object.keys(config.services);
 let fixture: ActFixture;
 let repo: ScratchRepo;
 
@@ -28,39 +30,50 @@ afterAll(async () => {
   repo?.remove();
 });
 
-/** The jobs whose name matches, that ran (not skipped). */
-const ran = (run: ActRun, name: RegExp) => run.jobs.filter((job) => name.test(job.name) && job.result !== 'skipped');
-const stacksOf = (state: MotoSnapshot) =>
-  Object.keys(state.stacks).filter((name) => name.startsWith(`${environment}-`));
+const stacksIn = (state: MotoSnapshot, env: string) =>
+  Object.keys(state.stacks)
+    .filter((name) => name.startsWith(`${env}-`))
+    .sort();
+const digestOf = (state: MotoSnapshot, env: string, service: string) =>
+  state.images[`${env}/${service}`]?.[0]?.split('@')[1];
+const failure = (run: ActRun) => `${resultTable(run)}\n${run.log.slice(-80).join('\n')}`;
 
 describe('[act] deploy.yml and cleanup.yml over the life of an environment', { timeout: 200_000 }, () => {
   let first: MotoSnapshot;
   let firstCommit: string;
 
-  it('should create everything on the first push and verify it through the local stack', async () => {
+  it('should create everything on the first push: staging, then production with the same image digests', async () => {
     firstCommit = repo.head();
     const run = await pushDeploy(fixture, repo, { scenario: 'first push' });
-    expect(run.code, `${resultTable(run)}\n${run.log.slice(-60).join('\n')}`).toBe(0);
+    expect(run.code, failure(run)).toBe(0);
     first = await snapshot(fixture.moto.endpoint);
-    expect(stacksOf(first).sort()).toEqual(
-      [
-        `${environment}-network`,
-        `${environment}-platform`,
-        ...services.flatMap((service) => [`${environment}-service-${service}`, `${environment}-scaling-${service}`]),
-      ].sort(),
-    );
-    for (const service of services) {
-      const image = first.images[`${environment}/${service}`] ?? [];
-      expect(image.map((entry) => entry.split('@')[0])).toEqual([firstCommit]);
-      // The service runs the image of this commit, by digest.
-      expect(first.services[`${environment}-cluster/${service}`]?.image).toMatch(
-        new RegExp(`/${environment}/${service}@${image[0]?.split('@')[1]}$`),
+    for (const env of environments) {
+      expect(stacksIn(first, env)).toEqual(
+        [
+          `${env}-network`,
+          `${env}-platform`,
+          ...services.flatMap((service) => [`${env}-service-${service}`, `${env}-scaling-${service}`]),
+        ].sort(),
       );
+      for (const service of services) {
+        const digest = digestOf(first, env, service);
+        expect(digest, `${env}/${service}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+        // Each service runs its image by digest, and a later environment runs the first one's.
+        expect(first.services[`${env}-cluster/${service}`]?.image).toBe(
+          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/${service}@${digest}`,
+        );
+        expect(digest).toBe(digestOf(first, staging, service));
+      }
+      expect(ran(run, new RegExp(`^${env}/.*/verify$`)).map((job) => job.result)).toEqual(['success']);
     }
-    const digests = services.map((service) => first.images[`${environment}/${service}`]?.[0]?.split('@')[1]);
+    const digests = services.map((service) => digestOf(first, staging, service));
     expect(new Set(digests).size, 'each service has its own image').toBe(services.length);
-    expect(ran(run, /verify/).map((job) => job.result)).toEqual(['success']);
     expect(run.refused).toEqual([]);
+    // The later environments started only once the first one had verified.
+    const verified = ran(run, new RegExp(`^${staging}/.*/verify$`))[0]?.endedMs ?? Number.POSITIVE_INFINITY;
+    for (const env of later) {
+      for (const job of ran(run, new RegExp(`^${env}/`))) expect(job.startedMs).toBeGreaterThanOrEqual(verified - 50);
+    }
   });
 
   it("should run the project's actions on Node 24", () => {
@@ -71,89 +84,115 @@ describe('[act] deploy.yml and cleanup.yml over the life of an environment', { t
   });
 
   it('should register and deploy nothing new when the same commit is deployed again', async () => {
-    // No diff base (as a manual run has none): every service goes through build and deploy again.
+    // No diff base (as a manual run has none): every service goes through its leg again.
     const run = await pushDeploy(fixture, repo, { scenario: 're-run, nothing changed' });
-    expect(run.code, resultTable(run)).toBe(0);
+    expect(run.code, failure(run)).toBe(0);
     const again = await snapshot(fixture.moto.endpoint);
     expect(again.taskDefinitions).toEqual(first.taskDefinitions);
     expect(again.services).toEqual(first.services);
     expect(again.images).toEqual(first.images);
-    expect(again.stacks).toEqual(first.stacks);
   });
 
-  let onePush: MotoSnapshot;
   it('should build and deploy only the changed service on a one-service push, skipping infra and seed', async () => {
+    const before = await snapshot(fixture.moto.endpoint);
     const changed = services[services.length - 1] ?? '';
-    const commit = repo.commit(`${changed}: a change`, (dir) =>
+    repo.commit(`${changed}: a change`, (dir) =>
       appendFileSync(join(dir, 'services', changed, 'src', 'app.ts'), '\n// a one-service change\n'),
     );
     const run = await pushDeploy(fixture, repo, { scenario: 'one-service push', lastSuccess: firstCommit });
-    expect(run.code, resultTable(run)).toBe(0);
-    expect(ran(run, /\binfra\b/)).toEqual([]);
-    expect(ran(run, /\bseed\b/)).toEqual([]);
-    expect(ran(run, /\bbuild\b/).map((job) => job.matrix.service)).toEqual([changed]);
-    expect(ran(run, /\bdeploy \(/).map((job) => job.matrix.service)).toEqual([changed]);
-    onePush = await snapshot(fixture.moto.endpoint);
-    expect(onePush.images[`${environment}/${changed}`]?.map((entry) => entry.split('@')[0]).sort()).toEqual(
-      [firstCommit, commit].sort(),
-    );
-    expect(onePush.services[`${environment}-cluster/${changed}`]?.taskDefinition).not.toBe(
-      first.services[`${environment}-cluster/${changed}`]?.taskDefinition,
-    );
-    for (const other of services.filter((service) => service !== changed)) {
-      expect(onePush.services[`${environment}-cluster/${other}`]).toEqual(
-        first.services[`${environment}-cluster/${other}`],
+    expect(run.code, failure(run)).toBe(0);
+    const legs = run.jobs.filter((job) => job.matrix.service !== undefined && job.result !== 'skipped');
+    expect([...new Set(legs.map((job) => job.matrix.service))]).toEqual([changed]);
+    expect(legs.map((job) => job.name.split('/')[0]).sort()).toEqual([...environments].sort());
+    const after = await snapshot(fixture.moto.endpoint);
+    for (const env of environments) {
+      // Infra skipped: the network and platform stacks were not touched.
+      expect(after.stacks[`${env}-network`]).toBe(before.stacks[`${env}-network`]);
+      expect(after.stacks[`${env}-platform`]).toBe(before.stacks[`${env}-platform`]);
+      expect(digestOf(after, env, changed)).not.toBe(undefined);
+      expect(after.services[`${env}-cluster/${changed}`]?.taskDefinition).not.toBe(
+        before.services[`${env}-cluster/${changed}`]?.taskDefinition,
       );
-      expect(onePush.images[`${environment}/${other}`]).toEqual(first.images[`${environment}/${other}`]);
+      expect(after.services[`${env}-cluster/${changed}`]?.image).toContain(
+        after.services[`${staging}-cluster/${changed}`]?.image.split('@')[1] ?? 'none',
+      );
+      for (const other of services.filter((service) => service !== changed)) {
+        expect(after.services[`${env}-cluster/${other}`]).toEqual(before.services[`${env}-cluster/${other}`]);
+        expect(after.images[`${env}/${other}`]).toEqual(before.images[`${env}/${other}`]);
+      }
     }
+    // The seed is the monolith's: it did not run (no new task of its family).
+    expect(after.taskDefinitions.filter((name) => !name.includes(`-${changed}:`))).toEqual(
+      before.taskDefinitions.filter((name) => !name.includes(`-${changed}:`)),
+    );
   });
 
   it('should deploy a third service added with npm run new-service', async () => {
     const base = repo.head();
     runScript(repo, 'scripts/new-service.ts', ['reviews', '--skip-install']);
-    repo.commit('a third service: reviews', (dir) => {
-      // What npm install does to the lockfile for the new workspace (no registry needed).
-      runNpmLockfileOnly(dir);
-    });
+    // What npm install does to the lockfile for the new workspace (no registry needed).
+    repo.commit('a third service: reviews', (dir) => runNpmLockfileOnly(dir));
     const run = await pushDeploy(fixture, repo, { scenario: 'third service added', lastSuccess: base });
-    expect(run.code, `${resultTable(run)}\n${run.log.slice(-60).join('\n')}`).toBe(0);
+    expect(run.code, failure(run)).toBe(0);
     const state = await snapshot(fixture.moto.endpoint);
-    expect(stacksOf(state)).toEqual(
-      expect.arrayContaining([`${environment}-service-reviews`, `${environment}-scaling-reviews`]),
-    );
-    expect(state.services[`${environment}-cluster/reviews`]?.image).toContain(`/${environment}/reviews@sha256:`);
-    expect(state.images[`${environment}/reviews`]?.map((entry) => entry.split('@')[0])).toEqual([repo.head()]);
+    for (const env of environments) {
+      expect(stacksIn(state, env)).toEqual(
+        expect.arrayContaining([`${env}-service-reviews`, `${env}-scaling-reviews`]),
+      );
+      expect(state.services[`${env}-cluster/reviews`]?.image).toBe(
+        `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/reviews@${digestOf(state, staging, 'reviews')}`,
+      );
+    }
   });
 
   it('should change nothing in a cleanup dry run', async () => {
     const before = await snapshot(fixture.moto.endpoint);
-    const run = await dispatchCleanup(fixture, repo, { scenario: 'cleanup dry run', environment, dryRun: true });
-    expect(run.code, resultTable(run)).toBe(0);
+    const run = await dispatchCleanup(fixture, repo, {
+      scenario: 'cleanup dry run',
+      environment: staging,
+      dryRun: true,
+    });
+    expect(run.code, failure(run)).toBe(0);
     expect(await snapshot(fixture.moto.endpoint)).toEqual(before);
   });
 
-  it('should delete the whole environment when the cleanup is run until it passes', async () => {
+  it('should delete the whole environment, and nothing of another, when the cleanup is run until it passes', async () => {
+    const before = await snapshot(fixture.moto.endpoint);
     const runs: ActRun[] = [];
     // moto's DeleteStack of network.yml can refuse the VPC before its route tables are gone and
     // drop the stack anyway; the cleanup's message says to run it again, as a person would.
     for (let attempt = 1; attempt <= 3; attempt += 1) {
-      const run = await dispatchCleanup(fixture, repo, { scenario: `cleanup #${attempt}`, environment, dryRun: false });
+      const run = await dispatchCleanup(fixture, repo, {
+        scenario: `cleanup #${attempt}`,
+        environment: staging,
+        dryRun: false,
+      });
       runs.push(run);
       if (run.code === 0) break;
     }
-    expect(runs.at(-1)?.code, runs.map(resultTable).join('\n--\n')).toBe(0);
+    expect(runs.at(-1)?.code, runs.map(failure).join('\n--\n')).toBe(0);
     const state = await snapshot(fixture.moto.endpoint);
-    expect(stacksOf(state)).toEqual([]);
-    expect(state.services).toEqual({});
-    expect(state.taskDefinitions.filter((name) => name.startsWith(`${environment}-`))).toEqual([]);
-    expect(Object.keys(state.images).filter((name) => name.startsWith(`${environment}/`))).toEqual([]);
-    expect(state.tables.filter((name) => name.startsWith(`${environment}-`))).toEqual([]);
+    expect(stacksIn(state, staging)).toEqual([]);
+    expect(Object.keys(state.services).filter((name) => name.startsWith(`${staging}-`))).toEqual([]);
+    expect(state.taskDefinitions.filter((name) => name.startsWith(`${staging}-`))).toEqual([]);
+    expect(Object.keys(state.images).filter((name) => name.startsWith(`${staging}/`))).toEqual([]);
+    expect(state.tables.filter((name) => name === `${staging}-mysfits`)).toEqual([]);
+    for (const env of later) {
+      expect(stacksIn(state, env)).toEqual(stacksIn(before, env));
+      expect(Object.keys(state.services).filter((name) => name.startsWith(`${env}-`))).toEqual(
+        Object.keys(before.services).filter((name) => name.startsWith(`${env}-`)),
+      );
+    }
   });
 
   it('should find nothing to delete in a second cleanup', async () => {
     const before = await snapshot(fixture.moto.endpoint);
-    const run = await dispatchCleanup(fixture, repo, { scenario: 'second cleanup', environment, dryRun: false });
-    expect(run.code, resultTable(run)).toBe(0);
+    const run = await dispatchCleanup(fixture, repo, {
+      scenario: 'second cleanup',
+      environment: staging,
+      dryRun: false,
+    });
+    expect(run.code, failure(run)).toBe(0);
     expect(run.summaries.map((entry) => entry.text).join('\n')).toContain('Nothing to delete');
     expect(await snapshot(fixture.moto.endpoint)).toEqual(before);
   });

@@ -31,8 +31,7 @@ export async function startActFixture(): Promise<ActFixture> {
   const stack = await startLocalStack({ port: 0, hostname: '127.0.0.1', log: () => {} });
   const moto = await startMoto({
     launcher,
-    // moto's services report this many running tasks, so a deployment of desiredCount 1 completes.
-    env: { MOTO_ECS_SERVICE_RUNNING: '1', ACT_PUBLIC_HOST: new URL(stack.url).host },
+    env: { ACT_PUBLIC_HOST: new URL(stack.url).host },
   });
   await fastTasks(moto.endpoint);
   return {
