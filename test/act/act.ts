@@ -50,7 +50,10 @@ export interface JobRun {
   /** The job's id in the workflow (`build`). */
   id: string;
   matrix: Record<string, string>;
+  /** The leg's own result (see actResult). */
   result: 'success' | 'failure' | 'skipped' | 'cancelled';
+  /** What act reported: for a matrix leg, the whole job's result so far. */
+  actResult: 'success' | 'failure' | 'skipped' | 'cancelled';
   startedMs: number;
   endedMs: number;
   durationMs: number;
@@ -221,6 +224,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
         id: String(entry.jobID ?? ''),
         matrix: (entry.matrix as Record<string, string>) ?? {},
         result: 'cancelled',
+        actResult: 'cancelled',
         startedMs: now,
         endedMs: now,
         durationMs: 0,
@@ -236,7 +240,15 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
       job.steps.push({ name: entry.step, result: entry.stepResult });
     }
     if (typeof entry.jobResult === 'string') {
-      job.result = entry.jobResult as JobRun['result'];
+      job.actResult = entry.jobResult as JobRun['result'];
+      // act keeps one result per job, shared by its matrix legs: once one leg fails, every leg
+      // still running reports "Job failed". A leg's own result is its steps'.
+      job.result =
+        job.actResult === 'failure' && Object.keys(job.matrix).length > 0 && job.steps.length > 0
+          ? job.steps.some((step) => step.result === 'failure')
+            ? 'failure'
+            : 'success'
+          : job.actResult;
       job.endedMs = now;
       job.durationMs = now - job.startedMs;
     }
