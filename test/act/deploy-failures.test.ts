@@ -8,7 +8,7 @@ import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
 import { type ActRun, ran, resultTable } from './act.js';
 import { type ActFixture, startActFixture } from './fixture.js';
 import { snapshot } from './moto-state.js';
-import { pushDeploy, timingReport, timings } from './scenario.js';
+import { pushDeploy, reportTimings } from './scenario.js';
 import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
 
 const config = loadDeployConfig();
@@ -27,7 +27,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  for (const entry of timings) console.log(timingReport(entry));
+  reportTimings();
   await fixture?.stop();
   for (const repo of repos) repo.remove();
 });

@@ -2,14 +2,15 @@
 // first push, a re-run with nothing changed, a one-service push, a third service added, then
 // cleanup.yml (dry run, until empty, once more). Each scenario asserts on what ended up in moto.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
 import { type ActRun, ran, resultTable } from './act.js';
 import { type ActFixture, startActFixture } from './fixture.js';
 import { type MotoSnapshot, snapshot } from './moto-state.js';
-import { dispatchCleanup, pushDeploy, runScript, timingReport, timings } from './scenario.js';
+import { dispatchCleanup, pushDeploy, reportTimings, runScript, timings } from './scenario.js';
 import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
 
 const config = loadDeployConfig();
@@ -25,7 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const entry of timings) console.log(timingReport(entry));
+  reportTimings();
   await fixture?.stop();
   repo?.remove();
 });
@@ -121,7 +122,7 @@ describe('[act] deploy.yml and cleanup.yml over the life of an environment', { t
         expect(after.images[`${env}/${other}`]).toEqual(before.images[`${env}/${other}`]);
       }
     }
-    // The seed is the monolith's: it did not run (no new task of its family).
+    // The seed's service did not change: no new revision of its family.
     expect(after.taskDefinitions.filter((name) => !name.includes(`-${changed}:`))).toEqual(
       before.taskDefinitions.filter((name) => !name.includes(`-${changed}:`)),
     );
@@ -142,6 +143,26 @@ describe('[act] deploy.yml and cleanup.yml over the life of an environment', { t
       expect(state.services[`${env}-cluster/reviews`]?.image).toBe(
         `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/reviews@${digestOf(state, staging, 'reviews')}`,
       );
+    }
+  });
+
+  it('should remove the third service once its folder and entry are gone', async () => {
+    const base = repo.head();
+    repo.commit('reviews removed', (dir) => {
+      rmSync(join(dir, 'services', 'reviews'), { recursive: true });
+      const path = join(dir, 'deploy', 'config.yml');
+      const document = parseDocument(readFileSync(path, 'utf8'));
+      document.deleteIn(['services', 'reviews']);
+      writeFileSync(path, document.toString());
+      runNpmLockfileOnly(dir);
+    });
+    const run = await pushDeploy(fixture, repo, { scenario: 'third service removed', lastSuccess: base });
+    expect(run.code, failure(run)).toBe(0);
+    const state = await snapshot(fixture.moto.endpoint);
+    for (const env of environments) {
+      expect(stacksIn(state, env).filter((name) => name.endsWith('-reviews'))).toEqual([]);
+      expect(state.services[`${env}-cluster/reviews`]).toBeUndefined();
+      for (const service of services) expect(state.services[`${env}-cluster/${service}`]).toBeDefined();
     }
   });
 

@@ -89,6 +89,12 @@ export function runScript(repo: ScratchRepo, script: string, args: string[]): st
   }
 }
 
+/** Prints every run's timing report when npm run rehearse asked for it (ACT_TIMING_REPORT=1). */
+export function reportTimings(): void {
+  if (process.env.ACT_TIMING_REPORT !== '1') return;
+  for (const entry of timings) console.log(timingReport(entry));
+}
+
 /** `job 12.3 s` lines and the critical path of one run. */
 export function timingReport(entry: Timed): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
