@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './workflow-files.js';
 
 /** The lines of a step's log that the runner would read as workflow commands. */
-export function workflowCommands(log: string): string[] {
+function workflowCommands(log: string): string[] {
   return log.split(/\r?\n/).filter((line) => /^\s*::(error|warning|notice)\b/.test(line));
 }
 
