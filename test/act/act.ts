@@ -142,6 +142,8 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
     HOME: process.env.HOME ?? '/root',
     PATH: jobPath(),
     LANG: 'C.UTF-8',
+    // act asks api.nektosact.com for notices on every run (the closed proxy would refuse it).
+    ACT_DISABLE_VERSION_CHECK: '1',
     NODE_OPTIONS: `--import=${pathToFileURL(join(actDir, 'guard', 'loopback.mjs')).href}`,
     XDG_CACHE_HOME: cacheHome,
     // The npm cache stays where `npm ci` filled it on this machine.
