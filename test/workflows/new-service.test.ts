@@ -39,7 +39,8 @@ beforeAll(async () => {
     encoding: 'utf8',
   })
     .split('\0')
-    .filter((file) => file && existsSync(join(repoRoot, file)));
+    // .venv and .tools are linked below (in a worktree they are untracked symlinks, not ignored).
+    .filter((file) => file && !/^\.(venv|tools)(\/|$)/.test(file) && existsSync(join(repoRoot, file)));
   for (const file of files) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     copyFileSync(join(repoRoot, file), join(copy, file));
