@@ -1,36 +1,21 @@
-// `npm run rehearse [-- --remove <service>]`: the deploy workflow's sequence for every service of
-// deploy/config.yml against a fresh local moto server, with the real action bundles run as the
-// runner runs them (with --remove, once more without that service, which must be removed), then
-// cleanup. Prints every step's job summary and exits non-zero when a step fails or the run strays
-// from deploy.yml's sequence.
-import { parseArgs } from 'node:util';
-import { rehearse } from './rehearse/rehearse.js';
-import { summaryAsText } from './rehearse/summary-text.js';
+// `npm run rehearse`: the real workflow files (deploy.yml with environment.yml, cleanup.yml,
+// ci.yml) run by nektos/act in host mode against moto, every scenario of test/act, with each
+// job's duration and each scenario's critical path (README: "Rehearse the pipeline locally").
+// The same tests run in `npm test`; this runs them alone and keeps their timing reports.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const started = Date.now();
-try {
-  const { values } = parseArgs({ options: { remove: { type: 'string' } } });
-  const result = await rehearse({
-    log: (line) => console.log(line),
-    ...(values.remove ? { remove: values.remove } : {}),
-  });
-  console.log('\n== job summaries');
-  for (const step of result.runner.steps) {
-    console.log(`\n--- [${step.pass}] ${step.job} › ${step.title} (${step.action}, exit ${step.run.code})`);
-    console.log(summaryAsText(step.run.summary) || '(no summary)');
-  }
-  console.log('\n== notes');
-  for (const note of result.notes) console.log(`- ${note}`);
-  if (result.mismatches.length > 0) {
-    console.error(`\nRehearsal strayed from the workflows:\n${result.mismatches.map((m) => `- ${m}`).join('\n')}`);
-    process.exitCode = 1;
-  } else {
-    const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    console.log(
-      `\nRehearsal passed: ${result.runner.steps.length} action runs in ${seconds} s; the last cleanup found nothing to delete.`,
-    );
-  }
-} catch (error) {
-  console.error(`\nRehearsal failed: ${error instanceof Error ? error.message : String(error)}`);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+const result = spawnSync(process.execPath, [vitest, 'run', 'test/act', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ACT_TIMING_REPORT: '1' },
+  timeout: 600_000,
+});
+if (result.error) {
+  console.error(`npm run rehearse: ${result.error.message}`);
   process.exitCode = 1;
+} else {
+  process.exitCode = result.status ?? 1;
 }

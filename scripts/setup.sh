@@ -44,3 +44,15 @@ if [ "$(.tools/bin/actionlint --version 2>/dev/null | head -n 1)" != "$actionlin
   echo "setup: building actionlint $actionlint_version into .tools/bin"
   GOBIN="$PWD/.tools/bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi
+
+# The workflow runner the act tests (test/act) run the real workflow files with, in host mode
+# against moto. Built from the Go module proxy into .tools/bin like actionlint.
+act_version="0.2.89"
+if [ "$(.tools/bin/act --version 2>/dev/null | head -n 1)" != "act version $act_version" ]; then
+  if ! command -v go >/dev/null; then
+    echo "setup: Go is needed to build act v$act_version; install Go 1.24+ or put that act at .tools/bin/act." >&2
+    exit 1
+  fi
+  echo "setup: building act v$act_version into .tools/bin"
+  GOBIN="$PWD/.tools/bin" go install "github.com/nektos/act@v$act_version"
+fi

@@ -4,6 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from './free-port.js';
 
 const motoBin = fileURLToPath(new URL('../../.venv/bin/moto_server', import.meta.url));
+const venvPython = fileURLToPath(new URL('../../.venv/bin/python', import.meta.url));
+
+/** Options of {@link startMoto}; none for a plain moto_server. */
+export interface MotoOptions {
+  /** A Python file run with .venv's python instead of moto_server (it patches moto, then runs its main). */
+  launcher?: string;
+  /** Extra environment of the server process (e.g. MOTO_ECS_SERVICE_RUNNING). */
+  env?: Record<string, string>;
+}
 
 export interface MotoServer {
   /** Endpoint for AWS_ENDPOINT_URL / the SDK's `endpoint`. */
@@ -15,13 +24,17 @@ export interface MotoServer {
 }
 
 /** Starts a private moto server on a free loopback port (one per test file, so files never share state). */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   if (!existsSync(motoBin))
     throw new Error(`moto_server not found at ${motoBin}: run 'npm test' (its pretest installs .venv)`);
   const port = await freePort();
-  const child: ChildProcess = spawn(motoBin, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const child: ChildProcess = options.launcher
+    ? spawn(venvPython, [options.launcher, ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, ...options.env },
+      })
+    : spawn(motoBin, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4_000);

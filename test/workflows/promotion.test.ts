@@ -123,7 +123,9 @@ describe('deploy.yml and environment.yml', () => {
     expect(deploy.promote?.uses).toBe('./.github/workflows/environment.yml');
     expect(deploy.promote?.needs).toEqual(['changes', 'stage']);
     expect(deploy.promote?.if).toContain("needs.stage.result == 'success' && needs.stage.outputs.ready == 'true'");
-    expect(deploy.promote?.if, 'nothing to deploy: no approval asked').toContain("needs.changes.outputs.has-legs == 'true'");
+    expect(deploy.promote?.if, 'nothing to deploy: no approval asked').toContain(
+      "needs.changes.outputs.has-legs == 'true'",
+    );
     expect(deploy.promote?.with?.['promote-from']).toBe(gh('needs.changes.outputs.source'));
     expect(deploy.stage?.with?.['promote-from']).toBeUndefined();
   });

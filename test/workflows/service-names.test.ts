@@ -11,7 +11,7 @@ import { repoRoot } from './workflow-files.js';
 const services = Object.keys(loadDeployConfig().services);
 
 /** Where the machinery lives; the sample app's own folders and its docs are not machinery. */
-const machinery = ['.github', 'cloudformation', 'deploy', 'scripts', 'services/kit', 'services/local'];
+const machinery = ['.github', 'cloudformation', 'deploy', 'scripts', 'services/kit', 'services/local', 'test/act'];
 const rootFiles = ['services/Dockerfile', 'package.json', 'tsconfig.json', 'vitest.config.ts', '.dockerignore'];
 
 /** Files that may name a service, each with the reason. */
@@ -72,7 +72,7 @@ function machineryFiles(): Record<string, string> {
 describe('no file outside deploy/config.yml and services/<name>/ names a service', () => {
   const files = machineryFiles();
 
-  it('should scan the workflows, templates, pipeline, build, local stack, rehearsal and scaffold', () => {
+  it('should scan the workflows, templates, pipeline, build, local stack, act rehearsal and scaffold', () => {
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining([
         '.github/workflows/deploy.yml',
@@ -84,7 +84,7 @@ describe('no file outside deploy/config.yml and services/<name>/ names a service
         'deploy/pipeline.ts',
         'deploy/cost/cost-stack.ts',
         'scripts/build.mjs',
-        'scripts/rehearse/rehearse.ts',
+        'test/act/scenario.ts',
         'services/local/src/listener-rules.ts',
         'services/local/src/local-stack.ts',
         'services/Dockerfile',

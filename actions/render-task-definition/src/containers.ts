@@ -30,14 +30,27 @@ function requireKnown(names: Iterable<string>, containers: JsonObject[], input: 
 
 /**
  * Sets each container's image from a `container → image` map.
- * @throws Error when the map names a container the task definition does not have.
+ * @throws Error when the map names a container the task definition does not have, or gives one an
+ *   empty image.
  */
 export function applyImages(definition: JsonObject, images: Readonly<Record<string, string>>): JsonObject {
   const containers = containerDefinitions(definition);
   requireKnown(Object.keys(images), containers, 'images');
+  // An empty image is a build that produced nothing: keeping the file's placeholder would deploy a
+  // tag that does not exist.
+  const empty = Object.entries(images).filter(([, image]) => image.trim() === '');
+  if (empty.length > 0) {
+    const names = empty.map(([name]) => name).join(', ');
+    throw new Error(
+      `the 'images' input gives container${empty.length > 1 ? 's' : ''} ${names} an empty image (expected <repository>@sha256:<digest> or <repository>:<tag>). Check the step that built or looked up the image of ${names}.`,
+    );
+  }
   return {
     ...definition,
-    containerDefinitions: containers.map((c) => (images[String(c.name)] ? { ...c, image: images[String(c.name)] } : c)),
+    containerDefinitions: containers.map((c) => {
+      const image = images[String(c.name)];
+      return image === undefined ? c : { ...c, image };
+    }),
   };
 }
 

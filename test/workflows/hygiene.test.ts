@@ -1,39 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLEANUP_SEQUENCE, DEPLOY_SEQUENCE, sequenceMismatches } from '../../scripts/rehearse/sequence.js';
-import { jobsInDependencyOrder, projectActionSequence, readWorkflow, repoRoot } from './workflow-files.js';
+import { readWorkflow, repoRoot } from './workflow-files.js';
 
 // A workflow expression, spelled so it is not mistaken for a template literal.
 const gh = (inner: string) => `$\u007B{ ${inner} }}`;
-const plain = (sequence: ReadonlyArray<{ job: string; actions: readonly string[] }>) =>
-  sequence.map((entry) => ({ job: entry.job, actions: [...entry.actions] }));
-
-describe('deploy.yml, environment.yml and the rehearsal', () => {
-  it('should run the same project actions in the same job and step order', () => {
-    expect(projectActionSequence(readWorkflow('environment.yml'))).toEqual(plain(DEPLOY_SEQUENCE));
-  });
-
-  it('should order the jobs changes → first environment → later environments → summary', () => {
-    expect(jobsInDependencyOrder(readWorkflow('deploy.yml'))).toEqual(['changes', 'stage', 'promote', 'summary']);
-    expect(jobsInDependencyOrder(readWorkflow('environment.yml'))).toEqual(['prepare', 'services', 'verify']);
-  });
-
-  it('should run the same cleanup action as cleanup.yml', () => {
-    expect(projectActionSequence(readWorkflow('cleanup.yml'))).toEqual(plain(CLEANUP_SEQUENCE));
-  });
-
-  it('should report a rehearsal that strays from the declared sequence, and accept skipped steps', () => {
-    const problems = sequenceMismatches(DEPLOY_SEQUENCE, [
-      { job: 'services', leg: 'like', actions: ['cfn-deploy', 'render-task-definition', 'ecs-deploy', 'cfn-deploy'] },
-      { job: 'prepare', leg: '', actions: ['cfn-deploy', 'cfn-deploy'] },
-      { job: 'services', leg: 'monolith', actions: ['ecs-deploy', 'render-task-definition'] },
-    ]);
-    expect(problems).toEqual([
-      'jobs ran services → prepare, declared prepare → services',
-      'services (monolith) ran ecs-deploy, render-task-definition, declared cfn-deploy, render-task-definition, ecs-deploy, ecs-deploy, cfn-deploy, cfn-deploy',
-    ]);
-  });
-});
 
 describe('workflow hygiene', () => {
   const files = readdirSync(`${repoRoot}.github/workflows`);

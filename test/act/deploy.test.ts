@@ -1,0 +1,400 @@
+// [act] deploy.yml (with environment.yml) and cleanup.yml run by act against moto, in three
+// chains that run at the same time, each on its own moto and local stack: the life of an
+// environment (first push, the same commit again, a one-service push, a third service added and
+// removed), cleanup.yml (dry run, until it passes, once more) and what happens when something is
+// missing or fails (before bootstrap, a failing seed, one failing deploy). Each scenario asserts
+// on what ended up in moto, not only on act's exit code.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
+import { type ActRun, ran, resultTable } from './act.js';
+import { type ActFixture, startActFixture } from './fixture.js';
+import { type MotoSnapshot, snapshot } from './moto-state.js';
+import { dispatchCleanup, pushDeploy, reportTimings, runScript } from './scenario.js';
+import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
+
+const config = loadDeployConfig();
+const environments = environmentNames(config);
+const [staging = '', ...later] = environments;
+const services = Object.keys(config.services);
+const seeded = services.find((service) => config.services[service]?.seed !== undefined) ?? '';
+
+const stacksIn = (state: MotoSnapshot, env: string) =>
+  Object.keys(state.stacks)
+    .filter((name) => name.startsWith(`${env}-`))
+    .sort();
+const digestOf = (state: MotoSnapshot, env: string, service: string) =>
+  state.images[`${env}/${service}`]?.[0]?.split('@')[1];
+const failure = (run: ActRun) => `${resultTable(run)}\n${run.log.slice(-80).join('\n')}`;
+const stepsOf = (run: ActRun, name: RegExp) => ran(run, name).flatMap((job) => job.steps);
+const stepResult = (run: ActRun, job: RegExp, step: RegExp) =>
+  stepsOf(run, job)
+    .filter((entry) => step.test(entry.name))
+    .map((entry) => entry.result);
+
+interface Chain {
+  fixture: ActFixture;
+  repo: ScratchRepo;
+  scratch(): ScratchRepo;
+  /** A scenario of this chain: it runs after the chain's previous one, as soon as the file starts. */
+  it(name: string, body: () => Promise<void> | void): void;
+}
+
+const chains: Array<() => Promise<void>> = [];
+const running: Promise<void>[] = [];
+
+/**
+ * A chain of scenarios on its own moto and local stack. The file's chains run at the same time
+ * (vitest runs one test file's tests one after another, and act mostly waits); each scenario's
+ * test awaits its own result, so a failure is reported on the scenario that failed.
+ */
+function useChain(options: { resetBetween?: boolean } = {}): Chain {
+  const repos: ScratchRepo[] = [];
+  const steps: Array<{ body: () => Promise<void> | void; settle: (error?: unknown) => void }> = [];
+  const chain = {
+    scratch() {
+      const repo = createScratchRepo();
+      repos.push(repo);
+      return repo;
+    },
+    it(name: string, body: () => Promise<void> | void) {
+      const result = new Promise<void>((resolve, reject) => {
+        steps.push({ body, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      });
+      result.catch(() => {});
+      it(name, () => result);
+    },
+  } as Chain;
+  chains.push(async () => {
+    try {
+      chain.fixture = await startActFixture();
+      chain.repo = chain.scratch();
+    } catch (error) {
+      for (const step of steps) step.settle(error);
+      return;
+    }
+    for (const step of steps) {
+      try {
+        if (options.resetBetween) await chain.fixture.reset();
+        await step.body();
+        step.settle();
+      } catch (error) {
+        step.settle(error ?? new Error('failed'));
+      }
+    }
+    await chain.fixture.stop();
+    for (const repo of repos) repo.remove();
+  });
+  return chain;
+}
+
+beforeAll(() => {
+  for (const chain of chains) running.push(chain());
+});
+
+afterAll(async () => {
+  await Promise.allSettled(running);
+  reportTimings();
+}, 60_000);
+
+describe('[act] deploy.yml and cleanup.yml', () => {
+  describe('over the life of an environment', { timeout: 200_000 }, () => {
+    const chain = useChain();
+    let first: MotoSnapshot;
+    let firstRun: ActRun | undefined;
+    let firstCommit: string;
+
+    chain.it(
+      'should create everything on the first push: staging, then production with the same image digests',
+      async () => {
+        firstCommit = chain.repo.head();
+        const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push' });
+        firstRun = run;
+        expect(run.code, failure(run)).toBe(0);
+        first = await snapshot(chain.fixture.moto.endpoint);
+        for (const env of environments) {
+          expect(stacksIn(first, env)).toEqual(
+            [
+              `${env}-network`,
+              `${env}-platform`,
+              ...services.flatMap((service) => [`${env}-service-${service}`, `${env}-scaling-${service}`]),
+            ].sort(),
+          );
+          for (const service of services) {
+            const digest = digestOf(first, env, service);
+            expect(digest, `${env}/${service}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+            // Each service runs its image by digest, and a later environment runs the first one's.
+            expect(first.services[`${env}-cluster/${service}`]?.image).toBe(
+              `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/${service}@${digest}`,
+            );
+            expect(digest).toBe(digestOf(first, staging, service));
+          }
+          expect(ran(run, new RegExp(`^${env}/.*/verify$`)).map((job) => job.result)).toEqual(['success']);
+        }
+        const digests = services.map((service) => digestOf(first, staging, service));
+        expect(new Set(digests).size, 'each service has its own image').toBe(services.length);
+        expect(run.refused).toEqual([]);
+        // The later environments started only once the first one had verified.
+        const verified = ran(run, new RegExp(`^${staging}/.*/verify$`))[0]?.endedMs ?? Number.POSITIVE_INFINITY;
+        for (const env of later) {
+          for (const job of ran(run, new RegExp(`^${env}/`)))
+            expect(job.startedMs).toBeGreaterThanOrEqual(verified - 50);
+        }
+      },
+    );
+
+    chain.it("should run the project's actions on Node 24", () => {
+      const run = firstRun;
+      const actions = run?.nodeProcesses.filter((entry) => entry.script.includes('/actions/dist/')) ?? [];
+      expect(actions.length).toBeGreaterThan(0);
+      expect([...new Set(actions.map((entry) => entry.version.split('.')[0]))]).toEqual(['v24']);
+    });
+
+    chain.it('should register and deploy nothing new when the same commit is deployed again', async () => {
+      // No diff base (as a manual run has none): every service goes through its leg again.
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 're-run, nothing changed' });
+      expect(run.code, failure(run)).toBe(0);
+      const again = await snapshot(chain.fixture.moto.endpoint);
+      expect(again.taskDefinitions).toEqual(first.taskDefinitions);
+      expect(again.services).toEqual(first.services);
+      expect(again.images).toEqual(first.images);
+    });
+
+    chain.it(
+      'should build and deploy only the changed service on a one-service push, skipping infra and seed',
+      async () => {
+        const before = await snapshot(chain.fixture.moto.endpoint);
+        const changed = services[services.length - 1] ?? '';
+        chain.repo.commit(`${changed}: a change`, (dir) =>
+          appendFileSync(join(dir, 'services', changed, 'src', 'app.ts'), '\n// a one-service change\n'),
+        );
+        const run = await pushDeploy(chain.fixture, chain.repo, {
+          scenario: 'one-service push',
+          lastSuccess: firstCommit,
+        });
+        expect(run.code, failure(run)).toBe(0);
+        const legs = run.jobs.filter((job) => job.matrix.service !== undefined && job.result !== 'skipped');
+        expect([...new Set(legs.map((job) => job.matrix.service))]).toEqual([changed]);
+        expect(legs.map((job) => job.name.split('/')[0]).sort()).toEqual([...environments].sort());
+        const after = await snapshot(chain.fixture.moto.endpoint);
+        for (const env of environments) {
+          // Infra skipped: the network and platform stacks were not touched.
+          expect(after.stacks[`${env}-network`]).toBe(before.stacks[`${env}-network`]);
+          expect(after.stacks[`${env}-platform`]).toBe(before.stacks[`${env}-platform`]);
+          expect(digestOf(after, env, changed)).not.toBe(undefined);
+          expect(after.services[`${env}-cluster/${changed}`]?.taskDefinition).not.toBe(
+            before.services[`${env}-cluster/${changed}`]?.taskDefinition,
+          );
+          expect(after.services[`${env}-cluster/${changed}`]?.image).toContain(
+            after.services[`${staging}-cluster/${changed}`]?.image.split('@')[1] ?? 'none',
+          );
+          for (const other of services.filter((service) => service !== changed)) {
+            expect(after.services[`${env}-cluster/${other}`]).toEqual(before.services[`${env}-cluster/${other}`]);
+            expect(after.images[`${env}/${other}`]).toEqual(before.images[`${env}/${other}`]);
+          }
+        }
+        // The seed's service did not change: no new revision of its family.
+        expect(after.taskDefinitions.filter((name) => !name.includes(`-${changed}:`))).toEqual(
+          before.taskDefinitions.filter((name) => !name.includes(`-${changed}:`)),
+        );
+      },
+    );
+
+    chain.it('should deploy a third service added with npm run new-service', async () => {
+      const base = chain.repo.head();
+      runScript(chain.repo, 'scripts/new-service.ts', ['reviews', '--skip-install']);
+      // What npm install does to the lockfile for the new workspace (no registry needed).
+      chain.repo.commit('a third service: reviews', (dir) => runNpmLockfileOnly(dir));
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service added', lastSuccess: base });
+      expect(run.code, failure(run)).toBe(0);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      for (const env of environments) {
+        expect(stacksIn(state, env)).toEqual(
+          expect.arrayContaining([`${env}-service-reviews`, `${env}-scaling-reviews`]),
+        );
+        expect(state.services[`${env}-cluster/reviews`]?.image).toBe(
+          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/reviews@${digestOf(state, staging, 'reviews')}`,
+        );
+      }
+    });
+
+    chain.it('should remove the third service once its folder and entry are gone', async () => {
+      const base = chain.repo.head();
+      chain.repo.commit('reviews removed', (dir) => {
+        rmSync(join(dir, 'services', 'reviews'), { recursive: true });
+        const path = join(dir, 'deploy', 'config.yml');
+        const document = parseDocument(readFileSync(path, 'utf8'));
+        document.deleteIn(['services', 'reviews']);
+        writeFileSync(path, document.toString());
+        runNpmLockfileOnly(dir);
+      });
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service removed', lastSuccess: base });
+      expect(run.code, failure(run)).toBe(0);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      for (const env of environments) {
+        expect(stacksIn(state, env).filter((name) => name.endsWith('-reviews'))).toEqual([]);
+        expect(state.services[`${env}-cluster/reviews`]).toBeUndefined();
+        for (const service of services) expect(state.services[`${env}-cluster/${service}`]).toBeDefined();
+      }
+    });
+  });
+
+  describe('cleanup.yml', { timeout: 200_000 }, () => {
+    const chain = useChain();
+    let deployed: MotoSnapshot;
+
+    chain.it('should start from a deployed first push', async () => {
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push (cleanup chain)' });
+      expect(run.code, failure(run)).toBe(0);
+      deployed = await snapshot(chain.fixture.moto.endpoint);
+      expect(stacksIn(deployed, staging).length).toBeGreaterThan(2);
+    });
+
+    chain.it('should change nothing in a cleanup dry run', async () => {
+      const before = await snapshot(chain.fixture.moto.endpoint);
+      const run = await dispatchCleanup(chain.fixture, chain.repo, {
+        scenario: 'cleanup dry run',
+        environment: staging,
+        dryRun: true,
+      });
+      expect(run.code, failure(run)).toBe(0);
+      expect(await snapshot(chain.fixture.moto.endpoint)).toEqual(before);
+    });
+
+    chain.it(
+      'should delete the whole environment, and nothing of another, when the cleanup is run until it passes',
+      async () => {
+        const before = await snapshot(chain.fixture.moto.endpoint);
+        const runs: ActRun[] = [];
+        // moto's DeleteStack of network.yml can refuse the VPC before its route tables are gone and
+        // drop the stack anyway; the cleanup's message says to run it again, as a person would.
+        for (let attempt = 1; attempt <= 3; attempt += 1) {
+          const run = await dispatchCleanup(chain.fixture, chain.repo, {
+            scenario: `cleanup #${attempt}`,
+            environment: staging,
+            dryRun: false,
+          });
+          runs.push(run);
+          if (run.code === 0) break;
+        }
+        expect(runs.at(-1)?.code, runs.map(failure).join('\n--\n')).toBe(0);
+        const state = await snapshot(chain.fixture.moto.endpoint);
+        expect(stacksIn(state, staging)).toEqual([]);
+        expect(Object.keys(state.services).filter((name) => name.startsWith(`${staging}-`))).toEqual([]);
+        expect(state.taskDefinitions.filter((name) => name.startsWith(`${staging}-`))).toEqual([]);
+        expect(Object.keys(state.images).filter((name) => name.startsWith(`${staging}/`))).toEqual([]);
+        expect(state.tables.filter((name) => name === `${staging}-mysfits`)).toEqual([]);
+        for (const env of later) {
+          expect(stacksIn(state, env)).toEqual(stacksIn(before, env));
+          expect(Object.keys(state.services).filter((name) => name.startsWith(`${env}-`))).toEqual(
+            Object.keys(before.services).filter((name) => name.startsWith(`${env}-`)),
+          );
+        }
+      },
+    );
+
+    chain.it('should find nothing to delete in a second cleanup', async () => {
+      const before = await snapshot(chain.fixture.moto.endpoint);
+      const run = await dispatchCleanup(chain.fixture, chain.repo, {
+        scenario: 'second cleanup',
+        environment: staging,
+        dryRun: false,
+      });
+      expect(run.code, failure(run)).toBe(0);
+      expect(run.summaries.map((entry) => entry.text).join('\n')).toContain('Nothing to delete');
+      expect(await snapshot(chain.fixture.moto.endpoint)).toEqual(before);
+    });
+  });
+
+  describe('when something is missing or fails', { timeout: 150_000 }, () => {
+    const chain = useChain({ resetBetween: true });
+
+    chain.it(
+      'should end green, touch nothing and say what to do on a push before bootstrap (no AWS_ROLE_ARN)',
+      async () => {
+        const before = await snapshot(chain.fixture.moto.endpoint);
+        const run = await pushDeploy(chain.fixture, chain.scratch(), { scenario: 'push before bootstrap', vars: {} });
+        expect(run.code, failure(run)).toBe(0);
+        expect(await snapshot(chain.fixture.moto.endpoint)).toEqual(before);
+        expect(run.jobs.filter((job) => job.result === 'failure')).toEqual([]);
+        const summary = run.summaries.map((entry) => entry.text).join('\n');
+        expect(summary).toContain(`npm run bootstrap -- ${staging}`);
+        expect(summary).toContain('AWS_ROLE_ARN');
+        // No job assumed a role: configure-aws-credentials never ran.
+        expect(run.log.join('\n')).not.toContain('Role arn:aws:iam');
+      },
+    );
+
+    chain.it('should skip everything after a failing seed, and deploy nothing of that service', async () => {
+      const repo = chain.scratch();
+      repo.commit('a seed that fails', (dir) => {
+        const path = join(dir, 'deploy', 'config.yml');
+        // moto_server.py stops a task whose command ends in act-exit=<code> with that exit code.
+        const text = readFileSync(path, 'utf8').replace(/^(\s+seed: .+)$/m, '$1 act-exit=3');
+        writeFileSync(path, text);
+      });
+      const run = await pushDeploy(chain.fixture, repo, { scenario: 'failing seed' });
+      expect(run.code, failure(run)).not.toBe(0);
+      const leg = new RegExp(`^${staging}/[^/]+/${seeded}(-\\d+)?$`);
+      expect(ran(run, leg).map((job) => job.result)).toEqual(['failure']);
+      expect(stepResult(run, leg, /seed/i)).toEqual(['failure']);
+      expect(run.log.join('\n')).toMatch(/exit(ed with)? code 3/);
+      // The steps after the seed never ran with its missing output.
+      for (const step of [/^Deploy the service/, /^Scaling stack/]) expect(stepResult(run, leg, step)).toEqual([]);
+      expect(ran(run, new RegExp(`^${staging}/.*/verify$`))).toEqual([]);
+      for (const env of later) expect(ran(run, new RegExp(`^${env}/`))).toEqual([]);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      expect(state.services[`${staging}-cluster/${seeded}`]).toBeUndefined();
+      expect(state.stacks[`${staging}-scaling-${seeded}`]).toBeUndefined();
+      for (const env of later)
+        expect(Object.keys(state.stacks).filter((name) => name.startsWith(`${env}-`))).toEqual([]);
+    });
+
+    chain.it(
+      "should deploy the other services when one service's deploy fails, skip its scaling and fail the run",
+      async () => {
+        const failing = services.find((service) => service !== seeded) ?? '';
+        const repo = chain.scratch();
+        repo.commit(`${failing}: tasks that crash`, (dir) => {
+          const path = join(dir, 'services', failing, 'deploy', 'task-definition.yml');
+          // moto_server.py fails the rollout of a task definition whose first container has it.
+          const text = readFileSync(path, 'utf8').replace(
+            /^(\s+)environment:\n/m,
+            '$1environment:\n$1  - name: ACT_ROLLOUT\n$1    value: FAILED\n',
+          );
+          writeFileSync(path, text);
+        });
+        const run = await pushDeploy(chain.fixture, repo, { scenario: 'one deploy fails' });
+        expect(run.code, failure(run)).not.toBe(0);
+        const leg = (service: string) => new RegExp(`^${staging}/[^/]+/${service}(-\\d+)?$`);
+        expect(ran(run, leg(failing)).map((job) => job.result)).toEqual(['failure']);
+        expect(stepResult(run, leg(failing), /^Deploy the service/)).toEqual(['failure']);
+        expect(stepResult(run, leg(failing), /^Scaling stack/)).toEqual([]);
+        const state = await snapshot(chain.fixture.moto.endpoint);
+        for (const other of services.filter((service) => service !== failing)) {
+          expect(
+            ran(run, leg(other)).map((job) => job.result),
+            failure(run),
+          ).toEqual(['success']);
+          expect(state.services[`${staging}-cluster/${other}`]?.image).toContain(`/${staging}/${other}@sha256:`);
+          expect(state.stacks[`${staging}-scaling-${other}`]).toMatch(/_COMPLETE$/);
+        }
+        expect(state.stacks[`${staging}-scaling-${failing}`]).toBeUndefined();
+        expect(ran(run, new RegExp(`^${staging}/.*/verify$`))).toEqual([]);
+        for (const env of later) expect(ran(run, new RegExp(`^${env}/`))).toEqual([]);
+      },
+    );
+  });
+});
+
+/** `npm install --package-lock-only`: the lockfile learns the new workspace, node_modules untouched. */
+function runNpmLockfileOnly(dir: string): void {
+  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    stdio: 'pipe',
+    timeout: 60_000,
+  });
+}
