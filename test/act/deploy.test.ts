@@ -246,11 +246,22 @@ describe('[act] deploy.yml and cleanup.yml', () => {
     const chain = useChain();
     let deployed: MotoSnapshot;
 
-    chain.it('should start from a deployed first push', async () => {
+    // Three services, one of them internal (Service Connect only: no listener rule, no target
+    // group, so its scaling stack gets an empty TargetGroupArn and scales on CPU alone).
+    chain.it('should start from a deployed first push of three services, one internal', async () => {
+      runScript(chain.repo, 'scripts/new-service.ts', ['worker', '--internal', '--skip-install']);
+      chain.repo.commit('a third, internal service: worker', (dir) => runNpmLockfileOnly(dir));
       const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push (cleanup chain)' });
       expect(run.code, failure(run)).toBe(0);
       deployed = await snapshot(chain.fixture.moto.endpoint);
-      expect(stacksIn(deployed, staging).length).toBeGreaterThan(2);
+      for (const env of environments) {
+        expect(stacksIn(deployed, env)).toEqual(
+          expect.arrayContaining([`${env}-service-worker`, `${env}-scaling-worker`]),
+        );
+        expect(deployed.services[`${env}-cluster/worker`]?.image).toBe(
+          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/worker@${digestOf(deployed, staging, 'worker')}`,
+        );
+      }
     });
 
     chain.it('should change nothing in a cleanup dry run', async () => {
