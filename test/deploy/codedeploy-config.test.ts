@@ -6,30 +6,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
   codeDeployHookLines,
-  configPath,
   loadDeployConfig,
   parseDeployConfig,
   repoRoot,
   serviceConnectProblems,
 } from '../../deploy/config.js';
 import { composeServiceDefinition, serviceDefinitions, serviceStackParameters } from '../../deploy/pipeline.js';
-
-type Document = {
-  environments: Record<string, Record<string, unknown> & { services?: Record<string, Record<string, unknown>> }>;
-  services: Record<string, Record<string, unknown>>;
-  strategies: Record<string, unknown>;
-};
+import { type ConfigDocument, configDocument, configProblems } from './config-document.js';
 
 const hook = 'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_monolith-smoke';
 
-/** deploy/config.yml as written, for a test to change. */
-function document(): Document {
-  return parse(readFileSync(configPath, 'utf8')) as Document;
-}
-
 /** deploy/config.yml with the monolith on CODE_DEPLOY (and the changes `edit` makes). */
-function withCodeDeploy(edit: (doc: Document) => void = () => {}): Document {
-  const doc = document();
+function withCodeDeploy(edit: (doc: ConfigDocument) => void = () => {}): ConfigDocument {
+  const doc = configDocument();
   doc.services.monolith = {
     ...doc.services.monolith,
     strategy: 'CODE_DEPLOY',
@@ -37,15 +26,6 @@ function withCodeDeploy(edit: (doc: Document) => void = () => {}): Document {
   };
   edit(doc);
   return doc;
-}
-
-function problems(doc: unknown): string {
-  try {
-    parseDeployConfig(doc);
-    return '';
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }
 
 describe('CODE_DEPLOY in deploy/config.yml', () => {
@@ -87,7 +67,7 @@ describe('CODE_DEPLOY in deploy/config.yml', () => {
   });
 
   it('should refuse a deployment config CodeDeploy does not predefine for ECS, naming the key', () => {
-    const message = problems(
+    const message = configProblems(
       withCodeDeploy((doc) => {
         doc.strategies.codeDeploy = { deploymentConfig: 'CodeDeployDefault.OneAtATime' };
       }),
@@ -97,13 +77,13 @@ describe('CODE_DEPLOY in deploy/config.yml', () => {
   });
 
   it('should refuse CODE_DEPLOY on an internal service, in its entry or through an environment', () => {
-    const own = problems(
+    const own = configProblems(
       withCodeDeploy((doc) => {
         doc.services.worker = { access: 'internal', strategy: 'CODE_DEPLOY' };
       }),
     );
     expect(own).toContain('services.worker.strategy: expected ROLLING for an internal service, found CODE_DEPLOY');
-    const override = problems(
+    const override = configProblems(
       withCodeDeploy((doc) => {
         doc.services.worker = { access: 'internal' };
         doc.environments.production = {
@@ -118,14 +98,14 @@ describe('CODE_DEPLOY in deploy/config.yml', () => {
   });
 
   it('should refuse hooks on an unknown event, a function not named CodeDeployHook_, or a service never on CODE_DEPLOY', () => {
-    const event = problems(
+    const event = configProblems(
       withCodeDeploy((doc) => {
         doc.services.monolith = { ...doc.services.monolith, codeDeployHooks: { AfterDeploy: hook } };
       }),
     );
     expect(event).toContain('services.monolith.codeDeployHooks: expected only the lifecycle events BeforeInstall');
     expect(event).toContain('found AfterDeploy');
-    const name = problems(
+    const name = configProblems(
       withCodeDeploy((doc) => {
         doc.services.monolith = {
           ...doc.services.monolith,
@@ -136,7 +116,7 @@ describe('CODE_DEPLOY in deploy/config.yml', () => {
     expect(name).toContain(
       'services.monolith.codeDeployHooks.BeforeInstall: expected a Lambda function ARN whose name starts with CodeDeployHook_',
     );
-    const unused = problems(
+    const unused = configProblems(
       withCodeDeploy((doc) => {
         doc.services.like = { ...doc.services.like, codeDeployHooks: { BeforeInstall: hook } };
       }),
@@ -176,7 +156,7 @@ describe('CODE_DEPLOY and Service Connect', () => {
   });
 
   it('should name the environment override that chose CODE_DEPLOY, and fail loadDeployConfig', () => {
-    const doc = document();
+    const doc = configDocument();
     doc.environments.production = { ...doc.environments.production, services: { like: { strategy: 'CODE_DEPLOY' } } };
     mkdirSync(join(dir, 'deploy'), { recursive: true });
     mkdirSync(join(dir, 'services', 'like', 'deploy'), { recursive: true });

@@ -3,24 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { configPath, environmentConfig, loadDeployConfig, parseDeployConfig, repoRoot } from '../../deploy/config.js';
+import { environmentConfig, loadDeployConfig, parseDeployConfig, repoRoot } from '../../deploy/config.js';
 import { ec2CapacityStackParameters, platformStackParameters, serviceDefinitions } from '../../deploy/pipeline.js';
+import { type ConfigDocument, configDocument, configProblems } from './config-document.js';
 
 // EC2 capacity per environment (README "Capacity: Fargate, Spot, EC2"): environments.<env>.ec2 and
 // a service's `capacity: EC2`.
 
-type Document = {
-  environments: Record<string, Record<string, unknown>>;
-  services: Record<string, Record<string, unknown>>;
-};
-
-function document(): Document {
-  return parse(readFileSync(configPath, 'utf8')) as Document;
-}
-
 /** deploy/config.yml with EC2 capacity in production (behind a NAT gateway) and the like service on it there. */
-function withEc2(edit: (doc: Document) => void = () => {}): Document {
-  const doc = document();
+function withEc2(edit: (doc: ConfigDocument) => void = () => {}): ConfigDocument {
+  const doc = configDocument();
   doc.environments.production = {
     ...doc.environments.production,
     natGatewayCount: 1,
@@ -29,15 +21,6 @@ function withEc2(edit: (doc: Document) => void = () => {}): Document {
   };
   edit(doc);
   return doc;
-}
-
-function problems(doc: unknown): string {
-  try {
-    parseDeployConfig(doc);
-    return '';
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }
 
 describe('EC2 capacity in deploy/config.yml', () => {
@@ -82,7 +65,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
   });
 
   it('should refuse EC2 capacity in an environment without an ec2 entry, naming the key', () => {
-    const message = problems(
+    const message = configProblems(
       withEc2((d) => {
         d.environments.staging = { ...d.environments.staging, services: { monolith: { capacity: 'EC2' } } };
       }),
@@ -93,7 +76,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
   });
 
   it('should refuse EC2 capacity without NAT gateways: awsvpc tasks on EC2 get no public IP', () => {
-    const message = problems(
+    const message = configProblems(
       withEc2((d) => {
         d.environments.production = { ...d.environments.production, natGatewayCount: 0 };
       }),
@@ -104,7 +87,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
   });
 
   it("should refuse an instance type of another architecture, and a service that does not match the instances'", () => {
-    const arm = problems(
+    const arm = configProblems(
       withEc2((d) => {
         d.environments.production = { ...d.environments.production, ec2: { instanceType: 't4g.small' } };
       }),
@@ -112,7 +95,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
     expect(arm).toContain(
       "environments.production.ec2.cpuArchitecture: expected the instance type's architecture, found X86_64 for t4g.small",
     );
-    const service = problems(
+    const service = configProblems(
       withEc2((d) => {
         d.environments.production = {
           ...d.environments.production,
@@ -126,7 +109,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
   });
 
   it('should refuse keys it does not know and minSize above maxSize', () => {
-    const message = problems(
+    const message = configProblems(
       withEc2((d) => {
         d.environments.production = {
           ...d.environments.production,
@@ -137,7 +120,7 @@ describe('EC2 capacity in deploy/config.yml', () => {
     expect(message).toContain(
       'environments.production.ec2: expected only instanceType, minSize, maxSize, cpuArchitecture, found spot',
     );
-    const sizes = problems(
+    const sizes = configProblems(
       withEc2((d) => {
         d.environments.production = { ...d.environments.production, ec2: { minSize: 4, maxSize: 2 } };
       }),
