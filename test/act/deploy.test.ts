@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
@@ -320,7 +321,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
     });
   });
 
-  describe('when something is missing or fails', { timeout: 150_000 }, () => {
+  describe('when something is missing or fails, and EC2 capacity', { timeout: 200_000 }, () => {
     const chain = useChain({ resetBetween: true });
 
     chain.it(
@@ -362,6 +363,47 @@ describe('[act] deploy.yml and cleanup.yml', () => {
       expect(state.stacks[`${staging}-scaling-${seeded}`]).toBeUndefined();
       for (const env of later)
         expect(Object.keys(state.stacks).filter((name) => name.startsWith(`${env}-`))).toEqual([]);
+    });
+
+    // Issue 13: EC2 capacity in the first environment (behind a NAT gateway, as the config
+    // requires) and one service on it: the capacity stack between network and platform, the
+    // service created with the environment's EC2 capacity provider.
+    chain.it('should deploy a service on EC2 capacity in an environment that has some', async () => {
+      const onEc2 = services.find((service) => service !== seeded) ?? '';
+      const repo = chain.scratch();
+      repo.commit(`${onEc2} on EC2 capacity in ${staging}`, (dir) => {
+        const path = join(dir, 'deploy', 'config.yml');
+        const document = parseDocument(readFileSync(path, 'utf8'));
+        document.setIn(['environments', staging, 'natGatewayCount'], 1);
+        document.setIn(['environments', staging, 'ec2'], { instanceType: 't3.small', minSize: 1, maxSize: 2 });
+        document.setIn(['environments', staging, 'services', onEc2, 'capacity'], 'EC2');
+        writeFileSync(path, document.toString());
+        const definition = join(dir, 'services', onEc2, 'deploy', 'task-definition.yml');
+        writeFileSync(
+          definition,
+          readFileSync(definition, 'utf8').replace(
+            /^requiresCompatibilities: \[FARGATE\]$/m,
+            'requiresCompatibilities: [FARGATE, EC2]',
+          ),
+        );
+      });
+      const run = await pushDeploy(chain.fixture, repo, { scenario: 'a service on EC2 capacity' });
+      expect(run.code, failure(run)).toBe(0);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      expect(state.stacks[`${staging}-ec2-capacity`]).toMatch(/_COMPLETE$/);
+      expect(state.services[`${staging}-cluster/${onEc2}`]?.image).toContain(`/${staging}/${onEc2}@sha256:`);
+      const ecs = new ECSClient({
+        endpoint: chain.fixture.moto.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+      const { services: described } = await ecs.send(
+        new DescribeServicesCommand({ cluster: `${staging}-cluster`, services: [onEc2] }),
+      );
+      expect(described?.[0]?.capacityProviderStrategy?.map((entry) => entry.capacityProvider)).toEqual([
+        `${staging}-ec2`,
+      ]);
+      for (const env of later) expect(state.stacks[`${env}-ec2-capacity`]).toBeUndefined();
     });
 
     chain.it(

@@ -25,6 +25,7 @@ from moto.ec2.models.vpcs import VPC
 from moto.ecr.models import Repository, ecr_backends
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service, Task
+from moto.ecs.responses import EC2ContainerServiceResponse as ECSResponse
 from moto.elbv2.models import FakeLoadBalancer
 from moto.server import main
 
@@ -139,6 +140,24 @@ def _update_service_settled(self, service_properties):
 
 
 EC2ContainerServiceBackend.update_service = _update_service_settled
+
+# 6. CreateService drops capacityProviderStrategy (the service runs on the strategy it was given,
+#    and DescribeServices reports it): kept here, so a scenario can check where a service runs.
+_create_service_response = ECSResponse.create_service
+
+
+def _create_service_keeping_capacity(self):
+    result = _create_service_response(self)
+    strategy = self._get_param("capacityProviderStrategy")
+    if strategy:
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        service.capacity_provider_strategy = strategy
+    return result
+
+
+ECSResponse.create_service = _create_service_keeping_capacity
 
 _public_host = os.environ.get("ACT_PUBLIC_HOST", "")
 if _public_host:
