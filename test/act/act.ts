@@ -94,6 +94,8 @@ export interface ActOptions {
   job?: string;
   /** The last successful run's head commit the `gh` stub answers ('' = none). */
   lastSuccess?: string;
+  /** The check runs the `gh` stub lists per commit (GET /repos/{owner}/{repo}/commits/{ref}/check-runs). */
+  checkRuns?: Record<string, Array<{ name: string; status: string; conclusion: string | null }>>;
   /** Extra environment of every job. */
   env?: Record<string, string>;
   timeoutMs: number;
@@ -127,7 +129,10 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
   const nodeLog = join(work, 'node.jsonl');
   writeFileSync(nodeLog, '');
   const ghState = join(work, 'gh.json');
-  writeFileSync(ghState, JSON.stringify({ lastSuccess: options.lastSuccess ?? '', calls: [] }));
+  writeFileSync(
+    ghState,
+    JSON.stringify({ lastSuccess: options.lastSuccess ?? '', checkRuns: options.checkRuns ?? {}, calls: [] }),
+  );
   const eventPath = join(work, 'event.json');
   const inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, String(v)]));
   writeFileSync(

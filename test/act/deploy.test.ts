@@ -14,7 +14,7 @@ import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
 import { type ActRun, ran, resultTable } from './act.js';
 import { type ActFixture, startActFixture } from './fixture.js';
 import { type MotoSnapshot, snapshot } from './moto-state.js';
-import { dispatchCleanup, pushDeploy, reportTimings, runScript } from './scenario.js';
+import { dispatchCleanup, dispatchDeploy, pushDeploy, reportTimings, runScript } from './scenario.js';
 import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
 
 const config = loadDeployConfig();
@@ -203,32 +203,43 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         );
       },
     );
+  });
 
-    chain.it('should deploy a third service added with npm run new-service', async () => {
+  describe('cleanup.yml', { timeout: 200_000 }, () => {
+    const chain = useChain();
+
+    chain.it('should start from a deployed first push', async () => {
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push (cleanup chain)' });
+      expect(run.code, failure(run)).toBe(0);
+    });
+
+    // An internal service (Service Connect only: no listener rule, no target group, so its scaling
+    // stack gets an empty TargetGroupArn and scales on CPU alone).
+    chain.it('should deploy a third, internal service added with npm run new-service', async () => {
       const base = chain.repo.head();
-      runScript(chain.repo, 'scripts/new-service.ts', ['reviews', '--skip-install']);
+      runScript(chain.repo, 'scripts/new-service.ts', ['worker', '--internal', '--skip-install']);
       // What npm install does to the lockfile for the new workspace (no registry needed).
-      chain.repo.commit('a third service: reviews', (dir) => runNpmLockfileOnly(dir));
+      chain.repo.commit('a third, internal service: worker', (dir) => runNpmLockfileOnly(dir));
       const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service added', lastSuccess: base });
       expect(run.code, failure(run)).toBe(0);
       const state = await snapshot(chain.fixture.moto.endpoint);
       for (const env of environments) {
         expect(stacksIn(state, env)).toEqual(
-          expect.arrayContaining([`${env}-service-reviews`, `${env}-scaling-reviews`]),
+          expect.arrayContaining([`${env}-service-worker`, `${env}-scaling-worker`]),
         );
-        expect(state.services[`${env}-cluster/reviews`]?.image).toBe(
-          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/reviews@${digestOf(state, staging, 'reviews')}`,
+        expect(state.services[`${env}-cluster/worker`]?.image).toBe(
+          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/worker@${digestOf(state, staging, 'worker')}`,
         );
       }
     });
 
     chain.it('should remove the third service once its folder and entry are gone', async () => {
       const base = chain.repo.head();
-      chain.repo.commit('reviews removed', (dir) => {
-        rmSync(join(dir, 'services', 'reviews'), { recursive: true });
+      chain.repo.commit('worker removed', (dir) => {
+        rmSync(join(dir, 'services', 'worker'), { recursive: true });
         const path = join(dir, 'deploy', 'config.yml');
         const document = parseDocument(readFileSync(path, 'utf8'));
-        document.deleteIn(['services', 'reviews']);
+        document.deleteIn(['services', 'worker']);
         writeFileSync(path, document.toString());
         runNpmLockfileOnly(dir);
       });
@@ -236,32 +247,9 @@ describe('[act] deploy.yml and cleanup.yml', () => {
       expect(run.code, failure(run)).toBe(0);
       const state = await snapshot(chain.fixture.moto.endpoint);
       for (const env of environments) {
-        expect(stacksIn(state, env).filter((name) => name.endsWith('-reviews'))).toEqual([]);
-        expect(state.services[`${env}-cluster/reviews`]).toBeUndefined();
+        expect(stacksIn(state, env).filter((name) => name.endsWith('-worker'))).toEqual([]);
+        expect(state.services[`${env}-cluster/worker`]).toBeUndefined();
         for (const service of services) expect(state.services[`${env}-cluster/${service}`]).toBeDefined();
-      }
-    });
-  });
-
-  describe('cleanup.yml', { timeout: 200_000 }, () => {
-    const chain = useChain();
-    let deployed: MotoSnapshot;
-
-    // Three services, one of them internal (Service Connect only: no listener rule, no target
-    // group, so its scaling stack gets an empty TargetGroupArn and scales on CPU alone).
-    chain.it('should start from a deployed first push of three services, one internal', async () => {
-      runScript(chain.repo, 'scripts/new-service.ts', ['worker', '--internal', '--skip-install']);
-      chain.repo.commit('a third, internal service: worker', (dir) => runNpmLockfileOnly(dir));
-      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push (cleanup chain)' });
-      expect(run.code, failure(run)).toBe(0);
-      deployed = await snapshot(chain.fixture.moto.endpoint);
-      for (const env of environments) {
-        expect(stacksIn(deployed, env)).toEqual(
-          expect.arrayContaining([`${env}-service-worker`, `${env}-scaling-worker`]),
-        );
-        expect(deployed.services[`${env}-cluster/worker`]?.image).toBe(
-          `123456789012.dkr.ecr.us-east-1.amazonaws.com/${env}/worker@${digestOf(deployed, staging, 'worker')}`,
-        );
       }
     });
 
@@ -321,7 +309,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
     });
   });
 
-  describe('when something is missing or fails, and EC2 capacity', { timeout: 200_000 }, () => {
+  describe('when something is missing or fails', { timeout: 200_000 }, () => {
     const chain = useChain({ resetBetween: true });
 
     chain.it(
@@ -365,47 +353,6 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         expect(Object.keys(state.stacks).filter((name) => name.startsWith(`${env}-`))).toEqual([]);
     });
 
-    // Issue 13: EC2 capacity in the first environment (behind a NAT gateway, as the config
-    // requires) and one service on it: the capacity stack between network and platform, the
-    // service created with the environment's EC2 capacity provider.
-    chain.it('should deploy a service on EC2 capacity in an environment that has some', async () => {
-      const onEc2 = services.find((service) => service !== seeded) ?? '';
-      const repo = chain.scratch();
-      repo.commit(`${onEc2} on EC2 capacity in ${staging}`, (dir) => {
-        const path = join(dir, 'deploy', 'config.yml');
-        const document = parseDocument(readFileSync(path, 'utf8'));
-        document.setIn(['environments', staging, 'natGatewayCount'], 1);
-        document.setIn(['environments', staging, 'ec2'], { instanceType: 't3.small', minSize: 1, maxSize: 2 });
-        document.setIn(['environments', staging, 'services', onEc2, 'capacity'], 'EC2');
-        writeFileSync(path, document.toString());
-        const definition = join(dir, 'services', onEc2, 'deploy', 'task-definition.yml');
-        writeFileSync(
-          definition,
-          readFileSync(definition, 'utf8').replace(
-            /^requiresCompatibilities: \[FARGATE\]$/m,
-            'requiresCompatibilities: [FARGATE, EC2]',
-          ),
-        );
-      });
-      const run = await pushDeploy(chain.fixture, repo, { scenario: 'a service on EC2 capacity' });
-      expect(run.code, failure(run)).toBe(0);
-      const state = await snapshot(chain.fixture.moto.endpoint);
-      expect(state.stacks[`${staging}-ec2-capacity`]).toMatch(/_COMPLETE$/);
-      expect(state.services[`${staging}-cluster/${onEc2}`]?.image).toContain(`/${staging}/${onEc2}@sha256:`);
-      const ecs = new ECSClient({
-        endpoint: chain.fixture.moto.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      });
-      const { services: described } = await ecs.send(
-        new DescribeServicesCommand({ cluster: `${staging}-cluster`, services: [onEc2] }),
-      );
-      expect(described?.[0]?.capacityProviderStrategy?.map((entry) => entry.capacityProvider)).toEqual([
-        `${staging}-ec2`,
-      ]);
-      for (const env of later) expect(state.stacks[`${env}-ec2-capacity`]).toBeUndefined();
-    });
-
     chain.it(
       "should deploy the other services when one service's deploy fails, skip its scaling and fail the run",
       async () => {
@@ -440,6 +387,106 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         for (const env of later) expect(ran(run, new RegExp(`^${env}/`))).toEqual([]);
       },
     );
+
+    chain.it('should refuse to promote a commit the first environment never verified, touching nothing', async () => {
+      const repo = chain.scratch();
+      const before = await snapshot(chain.fixture.moto.endpoint);
+      const [target = ''] = later;
+      const run = await dispatchDeploy(chain.fixture, repo, {
+        scenario: 'promotion refused',
+        environment: target,
+        commit: repo.head(),
+        checkRuns: { [repo.head()]: [{ name: `${staging} / verify`, status: 'completed', conclusion: 'failure' }] },
+      });
+      expect(run.code, failure(run)).not.toBe(0);
+      expect(run.log.join('\n')).toContain(`expected commit ${repo.head()} to have passed '${staging} / verify'`);
+      expect(
+        run.jobs.filter((job) => job.result !== 'skipped' && job.id !== 'changes' && job.id !== 'summary'),
+      ).toEqual([]);
+      expect(await snapshot(chain.fixture.moto.endpoint)).toEqual(before);
+    });
+  });
+
+  // Manual runs (workflow_dispatch): one environment alone, then the promotion of that commit to
+  // the next one once its first-environment verify check run passed (the `gh` stub lists it).
+  describe('by hand: one environment, then a promotion', { timeout: 200_000 }, () => {
+    const chain = useChain();
+    let ec2Repo: ScratchRepo;
+
+    // Issue 13: EC2 capacity in the first environment (behind a NAT gateway, as the config
+    // requires) and one service on it: the capacity stack between network and platform, the
+    // service created with the environment's EC2 capacity provider.
+    chain.it('should deploy a service on EC2 capacity in an environment that has some', async () => {
+      const onEc2 = services.find((service) => service !== seeded) ?? '';
+      ec2Repo = chain.scratch();
+      const repo = ec2Repo;
+      repo.commit(`${onEc2} on EC2 capacity in ${staging}`, (dir) => {
+        const path = join(dir, 'deploy', 'config.yml');
+        const document = parseDocument(readFileSync(path, 'utf8'));
+        document.setIn(['environments', staging, 'natGatewayCount'], 1);
+        document.setIn(['environments', staging, 'ec2'], { instanceType: 't3.small', minSize: 1, maxSize: 2 });
+        document.setIn(['environments', staging, 'services', onEc2, 'capacity'], 'EC2');
+        writeFileSync(path, document.toString());
+        const definition = join(dir, 'services', onEc2, 'deploy', 'task-definition.yml');
+        writeFileSync(
+          definition,
+          readFileSync(definition, 'utf8').replace(
+            /^requiresCompatibilities: \[FARGATE\]$/m,
+            'requiresCompatibilities: [FARGATE, EC2]',
+          ),
+        );
+      });
+      // A manual run of the first environment alone (deploy.yml's workflow_dispatch input).
+      const run = await dispatchDeploy(chain.fixture, repo, {
+        scenario: 'a service on EC2 capacity',
+        environment: staging,
+      });
+      expect(run.code, failure(run)).toBe(0);
+      for (const env of later) expect(ran(run, new RegExp(`^${env}/`))).toEqual([]);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      expect(state.stacks[`${staging}-ec2-capacity`]).toMatch(/_COMPLETE$/);
+      expect(state.services[`${staging}-cluster/${onEc2}`]?.image).toContain(`/${staging}/${onEc2}@sha256:`);
+      const ecs = new ECSClient({
+        endpoint: chain.fixture.moto.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      });
+      const { services: described } = await ecs.send(
+        new DescribeServicesCommand({ cluster: `${staging}-cluster`, services: [onEc2] }),
+      );
+      expect(described?.[0]?.capacityProviderStrategy?.map((entry) => entry.capacityProvider)).toEqual([
+        `${staging}-ec2`,
+      ]);
+      for (const env of later) expect(state.stacks[`${env}-ec2-capacity`]).toBeUndefined();
+    });
+
+    chain.it('should promote that commit to the next environment with the same digests once it verified', async () => {
+      const staged = await snapshot(chain.fixture.moto.endpoint);
+      const commit = ec2Repo.head();
+      const [target = ''] = later;
+      const run = await dispatchDeploy(chain.fixture, ec2Repo, {
+        scenario: 'promotion by hand',
+        environment: target,
+        commit,
+        checkRuns: { [commit]: [{ name: `${staging} / verify`, status: 'completed', conclusion: 'success' }] },
+      });
+      expect(run.code, failure(run)).toBe(0);
+      expect(ran(run, new RegExp(`^${staging}/`))).toEqual([]);
+      const state = await snapshot(chain.fixture.moto.endpoint);
+      for (const service of services) {
+        expect(digestOf(state, target, service)).toBe(digestOf(staged, staging, service));
+        expect(state.services[`${target}-cluster/${service}`]?.image).toContain(
+          `/${target}/${service}@${digestOf(staged, staging, service)}`,
+        );
+      }
+      expect(ran(run, new RegExp(`^${target}/.*/verify$`)).map((job) => job.result)).toEqual(['success']);
+      // The first environment is as the manual run left it.
+      expect(stacksIn(state, staging)).toEqual(stacksIn(staged, staging));
+      expect(Object.entries(state.services).filter(([name]) => name.startsWith(`${staging}-`))).toEqual(
+        Object.entries(staged.services).filter(([name]) => name.startsWith(`${staging}-`)),
+      );
+      expect(state.stacks[`${target}-ec2-capacity`]).toBeUndefined();
+    });
   });
 });
 

@@ -47,6 +47,34 @@ export async function pushDeploy(
   return run;
 }
 
+/**
+ * deploy.yml dispatched by hand for one environment (and, to promote, a commit); the `gh` stub
+ * lists `checkRuns` as the commit's check runs.
+ */
+export async function dispatchDeploy(
+  fixture: ActFixture,
+  repo: ScratchRepo,
+  options: {
+    scenario: string;
+    environment: string;
+    commit?: string;
+    checkRuns?: Record<string, Array<{ name: string; status: string; conclusion: string | null }>>;
+  },
+): Promise<ActRun> {
+  const run = await runAct({
+    repo: repo.dir,
+    workflow: '.github/workflows/deploy.yml',
+    event: 'workflow_dispatch',
+    inputs: { environment: options.environment, commit: options.commit ?? '' },
+    motoEndpoint: fixture.moto.endpoint,
+    vars: { AWS_ROLE_ARN: ROLE_ARN },
+    checkRuns: options.checkRuns,
+    timeoutMs: 180_000,
+  });
+  record({ scenario: options.scenario, run });
+  return run;
+}
+
 /** cleanup.yml dispatched by hand for `environment`. */
 export async function dispatchCleanup(
   fixture: ActFixture,
