@@ -7,17 +7,21 @@
 //   config                  one environment: name, region, NAT count, stack parameters, strategies
 //   matrix                  one environment's per-service matrix (strategy.matrix: fromJSON(...))
 //   definitions             one environment's CreateService inputs and task definitions
-//   changes <base-sha>      what a push changed since that commit (the same in every environment),
-//                           and the legs (deploy/legs.ts) every environment runs for it
 //   stages [--only <environment>]
 //                           which environments this run deploys: `first` (builds; empty when a
 //                           manual run names a later one) and `promoted` (JSON list)
+//   changes --bases <json> [--only <environment>]
+//                           per environment this run deploys, what changed since its base (its
+//                           last deploy, deploy/base.ts) and the legs (deploy/legs.ts) it runs:
+//                           `plans` ({ env: { legs, infra, services } }), `promote` (the promoted
+//                           environments with legs) and `services` (every one deployed anywhere)
 //   leg --service <name> --out-dir <dir>
 //                           one service in one environment: writes task-definition.json and
 //                           service-definition.json into the directory, prints its stack parameters
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as z from 'zod/mini';
 import { codeDeployHookLines } from './config.ts';
 import { imageTag, planLegs } from './legs.ts';
 import {
@@ -57,10 +61,11 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
       service: { type: 'string' },
       'out-dir': { type: 'string' },
       only: { type: 'string' },
+      bases: { type: 'string' },
     },
     allowPositionals: true,
   });
-  const [command, ...args] = positionals;
+  const [command] = positionals;
   const config = options.config;
   const env = environmentConfig(config, values.environment ?? config.environment);
   const perService = <T>(of: (service: string) => T): string =>
@@ -133,35 +138,37 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
       out('task-definitions', JSON.stringify(taskDefinitions(env))),
     ];
   }
-  if (command === 'changes') {
-    const plan = planChanges({ config: env, changedFiles: changedFilesSince(args[0] ?? '') });
-    for (const reason of plan.reasons) console.error(`changes: ${reason}`);
-    const platforms = imagePlatforms(config);
-    const legs = planLegs({
-      plan,
-      services: Object.keys(env.services),
-      platforms,
-      tagOf: (service, list) => imageTag({ service, platforms: list, cwd: repoRoot }),
-    });
-    return [
-      out('legs', JSON.stringify({ include: legs })),
-      out('has-legs', legs.length > 0),
-      out('services', JSON.stringify(plan.services)),
-      out('scaling', JSON.stringify(plan.scaling)),
-      out('infra', plan.infra),
-      out('seed', JSON.stringify(plan.seed)),
-    ];
-  }
   if (command === 'stages') {
-    const names = environmentNames(config);
-    const [first = '', ...later] = names;
-    const only = values.only ?? '';
-    if (only === '') return [out('first', first), out('promoted', JSON.stringify(later))];
-    if (only === first) return [out('first', first), out('promoted', '[]')];
-    if (later.includes(only)) return [out('first', ''), out('promoted', JSON.stringify([only]))];
-    throw new Error(
-      `expected the environment input to be empty or one of ${names.join(', ')} (deploy/config.yml), found '${only}'`,
-    );
+    const { first, promoted } = stagesOf(config, values.only ?? '');
+    return [out('first', first), out('promoted', JSON.stringify(promoted))];
+  }
+  if (command === 'changes') {
+    const bases = parseBases(values.bases, environmentNames(config));
+    const { first, promoted } = stagesOf(config, values.only ?? '');
+    const platforms = imagePlatforms(config);
+    const plans: Record<string, { legs: string; infra: string; services: string[] }> = {};
+    const counts: Record<string, number> = {};
+    for (const name of [first, ...promoted].filter((entry) => entry !== '')) {
+      const environment = environmentConfig(config, name);
+      const plan = planChanges({ config: environment, changedFiles: changedFilesSince(bases[name] ?? '') });
+      for (const reason of plan.reasons) console.error(`changes (${name}): ${reason}`);
+      const legs = planLegs({
+        plan,
+        services: Object.keys(environment.services),
+        platforms,
+        tagOf: (service, list) => imageTag({ service, platforms: list, cwd: repoRoot }),
+      });
+      // Strings, as environment.yml's inputs are.
+      plans[name] = { legs: JSON.stringify({ include: legs }), infra: String(plan.infra), services: plan.services };
+      counts[name] = legs.length;
+    }
+    const services = [...new Set(Object.values(plans).flatMap((plan) => plan.services))];
+    return [
+      out('plans', JSON.stringify(plans)),
+      // A later environment with nothing to deploy asks no approval: it is not run at all.
+      out('promote', JSON.stringify(promoted.filter((name) => (counts[name] ?? 0) > 0))),
+      out('services', JSON.stringify(services)),
+    ];
   }
   if (command === 'leg') {
     const service = values.service ?? '';
@@ -190,6 +197,42 @@ export function runPipelineCli(options: { argv: string[]; config: DeployConfig }
     ];
   }
   throw new Error(
-    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions, changes <base-sha>, stages [--only <environment>] or leg --service <name> --out-dir <dir> (each with an optional --environment <name>)`,
+    `unknown command '${command ?? ''}': expected environments, config, matrix, definitions, stages [--only <environment>], changes --bases <json> [--only <environment>] or leg --service <name> --out-dir <dir> (each with an optional --environment <name>)`,
   );
+}
+
+/**
+ * Which environments a run deploys: all of them in order, or the one a manual run names.
+ * @throws Error naming the environments for a name deploy/config.yml does not have.
+ */
+function stagesOf(config: DeployConfig, only: string): { first: string; promoted: string[] } {
+  const names = environmentNames(config);
+  const [first = '', ...later] = names;
+  if (only === '') return { first, promoted: later };
+  if (only === first) return { first, promoted: [] };
+  if (later.includes(only)) return { first: '', promoted: [only] };
+  throw new Error(
+    `expected the environment input to be empty or one of ${names.join(', ')} (deploy/config.yml), found '${only}'`,
+  );
+}
+
+/**
+ * `--bases`: each environment's last deployed commit (deploy/base.ts), '' for none.
+ * @throws Error for anything but an object of the config's environments to a full SHA or ''.
+ */
+function parseBases(text: string | undefined, names: string[]): Record<string, string> {
+  const schema = z.record(z.enum(names), z.union([z.literal(''), z.string().check(z.regex(/^[0-9a-f]{40}$/))]));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text ?? '');
+  } catch {
+    parsed = undefined;
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    throw new Error(
+      `expected --bases to be a JSON object of every environment (${names.join(', ')}) to a full commit SHA or "", found '${text ?? ''}'`,
+    );
+  }
+  return result.data;
 }

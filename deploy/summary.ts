@@ -21,6 +21,8 @@ interface EnvironmentResult {
   ready: string;
   publicUrl: string;
   services: string[];
+  /** The changes job found nothing to deploy here since the environment's last deploy. */
+  nothingToDeploy: boolean;
 }
 
 function environmentLines(config: DeployConfig, run: EnvironmentResult): string[] {
@@ -34,6 +36,8 @@ function environmentLines(config: DeployConfig, run: EnvironmentResult): string[
     );
     return lines;
   }
+  if (run.result === 'skipped' && run.nothingToDeploy)
+    return [...lines, 'Nothing to deploy: no service changed since its last deploy.', ''];
   if (run.result === 'skipped') return [...lines, 'Not run (an earlier environment did not finish).', ''];
   if (run.publicUrl) lines.push(`- The app: <${run.publicUrl}>`);
   lines.push(`- [ECS services](${ecsClusterUrl({ region: env.region, cluster: `${run.environment}-cluster` })})`);
@@ -58,6 +62,14 @@ export function summaryMarkdown(options: {
   const { config, needs } = options;
   const changes = needs.changes;
   const services = JSON.parse(changes?.outputs?.services ?? '[]') as string[];
+  // Per environment this run deploys: its legs and services (pipeline.ts changes).
+  const plans = JSON.parse(changes?.outputs?.plans ?? '{}') as Record<string, { legs: string; services: string[] }>;
+  const planned = (environment: string) => ({
+    services: plans[environment]?.services ?? services,
+    nothingToDeploy:
+      plans[environment] !== undefined &&
+      (JSON.parse(plans[environment].legs) as { include: unknown[] }).include.length === 0,
+  });
   const names = environmentNames(config);
   const lines = [`## Deploy of ${options.commit.slice(0, 12)}`, ''];
   if (changes?.result !== 'success') {
@@ -73,7 +85,7 @@ export function summaryMarkdown(options: {
       result: stage?.result ?? 'skipped',
       ready: stage?.outputs?.ready ?? '',
       publicUrl: stage?.outputs?.['public-url'] ?? '',
-      services,
+      ...planned(names[0] ?? ''),
     };
     lines.push(...environmentLines(config, first));
     const promote = needs.promote;
@@ -84,7 +96,7 @@ export function summaryMarkdown(options: {
           result: promote?.result ?? 'skipped',
           ready: promote?.outputs?.ready ?? '',
           publicUrl: promote?.outputs?.['public-url'] ?? '',
-          services,
+          ...planned(environment),
         }),
       );
     }

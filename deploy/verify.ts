@@ -136,8 +136,9 @@ export async function verifyDeployment(options: {
     }
     return `200 ${contentType}`;
   });
-  // An id no mysfit has: no like is counted (the monolith frees the idempotency key it claimed when
-  // the mysfit is unknown), and only the monolith knows that it does not exist.
+  // An id no mysfit has: no like is counted, and only the monolith knows that it does not exist. It
+  // still claims the like's idempotency key and frees it again on finding no such mysfit: two
+  // writes to the like-requests table that leave nothing behind.
   let unknown = crypto.randomUUID();
   while (mysfits.some((m) => m.mysfitId === unknown)) unknown = crypto.randomUUID();
   await check('POST /mysfits/<unknown id>/like travels like service → monolith', () => likePath(base, unknown));
@@ -154,7 +155,7 @@ export async function verifyDeployment(options: {
 }
 
 /**
- * Proves, without a write, that POST /mysfits/<id>/like reaches the like service and that the like
+ * Proves, leaving nothing written, that POST /mysfits/<id>/like reaches the like service and that the like
  * service reaches the monolith. The like service itself rejects a malformed Idempotency-Key (the
  * monolith's own /like route, which the load balancer would reach without the like rule, ignores
  * that header); and for a well-formed like of an unknown id it passes the monolith's 404 on. That

@@ -43,6 +43,21 @@ export function standInOf(repository: string): string | undefined {
   return existsSync(join(dir, 'action.yml')) ? dir : undefined;
 }
 
+/**
+ * One earlier run of the workflow as GitHub's REST API lists it (GET
+ * /repos/{owner}/{repo}/actions/workflows/{workflow}/runs) with its jobs (GET
+ * /repos/{owner}/{repo}/actions/runs/{run_id}/jobs), for the `gh` stub.
+ */
+export interface GhRun {
+  id: number;
+  head_sha: string;
+  event: 'push' | 'workflow_dispatch';
+  status: 'completed' | 'in_progress' | 'queued';
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
+  /** Named as GitHub names them: `changes`, and `<caller job> / <job>` for a reusable workflow's (`staging / verify`). */
+  jobs: Array<{ name: string; conclusion: string | null }>;
+}
+
 /** One job (one matrix leg) as act ran it. */
 export interface JobRun {
   /** act's job name, e.g. `deploy/build-1` or `deploy/changes`. */
@@ -92,8 +107,8 @@ export interface ActOptions {
   secrets?: Record<string, string>;
   /** Only this job (act's -j). */
   job?: string;
-  /** The last successful run's head commit the `gh` stub answers ('' = none). */
-  lastSuccess?: string;
+  /** The workflow's earlier runs the `gh` stub answers from, newest first (none: a first run). */
+  runs?: GhRun[];
   /** The check runs the `gh` stub lists per commit (GET /repos/{owner}/{repo}/commits/{ref}/check-runs). */
   checkRuns?: Record<string, Array<{ name: string; status: string; conclusion: string | null }>>;
   /** Extra environment of every job. */
@@ -129,10 +144,7 @@ export async function runAct(options: ActOptions): Promise<ActRun> {
   const nodeLog = join(work, 'node.jsonl');
   writeFileSync(nodeLog, '');
   const ghState = join(work, 'gh.json');
-  writeFileSync(
-    ghState,
-    JSON.stringify({ lastSuccess: options.lastSuccess ?? '', checkRuns: options.checkRuns ?? {}, calls: [] }),
-  );
+  writeFileSync(ghState, JSON.stringify({ runs: options.runs ?? [], checkRuns: options.checkRuns ?? {}, calls: [] }));
   const eventPath = join(work, 'event.json');
   const inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, String(v)]));
   writeFileSync(

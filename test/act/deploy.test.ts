@@ -11,10 +11,10 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { environmentNames, loadDeployConfig } from '../../deploy/config.js';
-import { type ActRun, ran, resultTable } from './act.js';
+import { type ActRun, type GhRun, ran, resultTable } from './act.js';
 import { type ActFixture, startActFixture } from './fixture.js';
 import { type MotoSnapshot, snapshot } from './moto-state.js';
-import { dispatchCleanup, dispatchDeploy, pushDeploy, reportTimings, runScript } from './scenario.js';
+import { dispatchCleanup, dispatchDeploy, pushDeploy, reportTimings, runRecord, runScript } from './scenario.js';
 import { createScratchRepo, type ScratchRepo } from './scratch-repo.js';
 
 const config = loadDeployConfig();
@@ -27,6 +27,13 @@ const stacksIn = (state: MotoSnapshot, env: string) =>
   Object.keys(state.stacks)
     .filter((name) => name.startsWith(`${env}-`))
     .sort();
+/** The stacks a full deploy of an environment leaves, sorted. */
+const everyStack = (env: string) =>
+  [
+    `${env}-network`,
+    `${env}-platform`,
+    ...services.flatMap((service) => [`${env}-service-${service}`, `${env}-scaling-${service}`]),
+  ].sort();
 const digestOf = (state: MotoSnapshot, env: string, service: string) =>
   state.images[`${env}/${service}`]?.[0]?.split('@')[1];
 const failure = (run: ActRun) => `${resultTable(run)}\n${run.log.slice(-80).join('\n')}`;
@@ -52,8 +59,16 @@ const running: Promise<void>[] = [];
  * (vitest runs one test file's tests one after another, and act mostly waits); each scenario's
  * test awaits its own result, so a failure is reported on the scenario that failed.
  */
-function useChain(options: { resetBetween?: boolean } = {}): Chain {
+function useChain(name: string, options: { resetBetween?: boolean } = {}): Chain {
   const repos: ScratchRepo[] = [];
+  // ACT_CHAIN=<part of a chain's name> runs that chain alone (debugging); the others are skipped.
+  const only = process.env.ACT_CHAIN;
+  if (only && !name.includes(only)) {
+    return {
+      it: (title: string) => it.skip(title, () => {}),
+      scratch: () => createScratchRepo(),
+    } as unknown as Chain;
+  }
   const steps: Array<{ body: () => Promise<void> | void; settle: (error?: unknown) => void }> = [];
   const chain = {
     scratch() {
@@ -103,7 +118,7 @@ afterAll(async () => {
 
 describe('[act] deploy.yml and cleanup.yml', () => {
   describe('over the life of an environment', { timeout: 200_000 }, () => {
-    const chain = useChain();
+    const chain = useChain('life');
     let first: MotoSnapshot;
     let firstRun: ActRun | undefined;
     let firstCommit: string;
@@ -117,13 +132,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         expect(run.code, failure(run)).toBe(0);
         first = await snapshot(chain.fixture.moto.endpoint);
         for (const env of environments) {
-          expect(stacksIn(first, env)).toEqual(
-            [
-              `${env}-network`,
-              `${env}-platform`,
-              ...services.flatMap((service) => [`${env}-service-${service}`, `${env}-scaling-${service}`]),
-            ].sort(),
-          );
+          expect(stacksIn(first, env)).toEqual(everyStack(env));
           for (const service of services) {
             const digest = digestOf(first, env, service);
             expect(digest, `${env}/${service}`).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -174,7 +183,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         );
         const run = await pushDeploy(chain.fixture, chain.repo, {
           scenario: 'one-service push',
-          lastSuccess: firstCommit,
+          runs: firstRun ? [runRecord(firstRun, { id: 1, commit: firstCommit })] : [],
         });
         expect(run.code, failure(run)).toBe(0);
         const legs = run.jobs.filter((job) => job.matrix.service !== undefined && job.result !== 'skipped');
@@ -206,22 +215,27 @@ describe('[act] deploy.yml and cleanup.yml', () => {
   });
 
   describe('cleanup.yml', { timeout: 200_000 }, () => {
-    const chain = useChain();
+    const chain = useChain('cleanup');
+
+    // The workflow's runs so far, newest first, as the `gh` stub lists them.
+    const history: GhRun[] = [];
 
     chain.it('should start from a deployed first push', async () => {
+      const commit = chain.repo.head();
       const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'first push (cleanup chain)' });
       expect(run.code, failure(run)).toBe(0);
+      history.unshift(runRecord(run, { id: history.length + 1, commit }));
     });
 
     // An internal service (Service Connect only: no listener rule, no target group, so its scaling
     // stack gets an empty TargetGroupArn and scales on CPU alone).
     chain.it('should deploy a third, internal service added with npm run new-service', async () => {
-      const base = chain.repo.head();
       runScript(chain.repo, 'scripts/new-service.ts', ['worker', '--internal', '--skip-install']);
       // What npm install does to the lockfile for the new workspace (no registry needed).
       chain.repo.commit('a third, internal service: worker', (dir) => runNpmLockfileOnly(dir));
-      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service added', lastSuccess: base });
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service added', runs: history });
       expect(run.code, failure(run)).toBe(0);
+      history.unshift(runRecord(run, { id: history.length + 1, commit: chain.repo.head() }));
       const state = await snapshot(chain.fixture.moto.endpoint);
       for (const env of environments) {
         expect(stacksIn(state, env)).toEqual(
@@ -234,7 +248,6 @@ describe('[act] deploy.yml and cleanup.yml', () => {
     });
 
     chain.it('should remove the third service once its folder and entry are gone', async () => {
-      const base = chain.repo.head();
       chain.repo.commit('worker removed', (dir) => {
         rmSync(join(dir, 'services', 'worker'), { recursive: true });
         const path = join(dir, 'deploy', 'config.yml');
@@ -243,7 +256,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         writeFileSync(path, document.toString());
         runNpmLockfileOnly(dir);
       });
-      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service removed', lastSuccess: base });
+      const run = await pushDeploy(chain.fixture, chain.repo, { scenario: 'third service removed', runs: history });
       expect(run.code, failure(run)).toBe(0);
       const state = await snapshot(chain.fixture.moto.endpoint);
       for (const env of environments) {
@@ -310,13 +323,15 @@ describe('[act] deploy.yml and cleanup.yml', () => {
   });
 
   describe('when something is missing or fails', { timeout: 200_000 }, () => {
-    const chain = useChain({ resetBetween: true });
+    const chain = useChain('failures', { resetBetween: true });
 
     chain.it(
-      'should end green, touch nothing and say what to do on a push before bootstrap (no AWS_ROLE_ARN)',
+      'should end green, touch nothing and say what to do on a push before bootstrap (no AWS_ROLE_ARN), then deploy everything on the first push after it',
       async () => {
+        const repo = chain.scratch();
+        const commit = repo.head();
         const before = await snapshot(chain.fixture.moto.endpoint);
-        const run = await pushDeploy(chain.fixture, chain.scratch(), { scenario: 'push before bootstrap', vars: {} });
+        const run = await pushDeploy(chain.fixture, repo, { scenario: 'push before bootstrap', vars: {} });
         expect(run.code, failure(run)).toBe(0);
         expect(await snapshot(chain.fixture.moto.endpoint)).toEqual(before);
         expect(run.jobs.filter((job) => job.result === 'failure')).toEqual([]);
@@ -325,6 +340,30 @@ describe('[act] deploy.yml and cleanup.yml', () => {
         expect(summary).toContain('AWS_ROLE_ARN');
         // No job assumed a role: configure-aws-credentials never ran.
         expect(run.log.join('\n')).not.toContain('Role arn:aws:iam');
+
+        // Bootstrapped now, the next push changes one service only. The green run before bootstrap
+        // deployed nothing, so it is no diff base: everything is deployed, in every environment.
+        const changed = services[services.length - 1] ?? '';
+        repo.commit(`${changed}: a change after bootstrap`, (dir) =>
+          appendFileSync(join(dir, 'services', changed, 'src', 'app.ts'), '\n// after bootstrap\n'),
+        );
+        const next = await pushDeploy(chain.fixture, repo, {
+          scenario: 'first push after bootstrap',
+          runs: [runRecord(run, { id: 1, commit })],
+        });
+        expect(next.code, failure(next)).toBe(0);
+        // It read the earlier run and its jobs (deploy/base.ts), and found no deploy in them.
+        expect(next.ghCalls.map((call) => call.join(' '))).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/^api repos\/[^ ]+\/actions\/workflows\/deploy\.yml\/runs\?/),
+            expect.stringMatching(/^api --paginate repos\/[^ ]+\/actions\/runs\/1\/jobs\?/),
+          ]),
+        );
+        const state = await snapshot(chain.fixture.moto.endpoint);
+        for (const env of environments) {
+          expect(stacksIn(state, env)).toEqual(everyStack(env));
+          for (const service of services) expect(state.services[`${env}-cluster/${service}`]).toBeDefined();
+        }
       },
     );
 
@@ -410,7 +449,7 @@ describe('[act] deploy.yml and cleanup.yml', () => {
   // Manual runs (workflow_dispatch): one environment alone, then the promotion of that commit to
   // the next one once its first-environment verify check run passed (the `gh` stub lists it).
   describe('by hand: one environment, then a promotion', { timeout: 200_000 }, () => {
-    const chain = useChain();
+    const chain = useChain('by hand');
     let ec2Repo: ScratchRepo;
 
     // Issue 13: EC2 capacity in the first environment (behind a NAT gateway, as the config

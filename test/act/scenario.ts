@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ActRun, criticalPath, runAct } from './act.js';
+import { type ActRun, criticalPath, type GhRun, runAct } from './act.js';
 import type { ActFixture } from './fixture.js';
 import { repoRoot, type ScratchRepo } from './scratch-repo.js';
 
@@ -28,11 +28,32 @@ function record(entry: Timed): void {
   }
 }
 
-/** deploy.yml on push, the `gh` stub answering `lastSuccess` as the diff base. */
+/**
+ * An act run as GitHub's API would list it afterwards: its jobs under GitHub's names (act's
+ * `staging/environment/verify` is GitHub's `staging / verify`, `deploy/changes` is `changes`).
+ */
+export function runRecord(run: ActRun, options: { id: number; commit: string; event?: GhRun['event'] }): GhRun {
+  return {
+    id: options.id,
+    head_sha: options.commit,
+    event: options.event ?? 'push',
+    status: 'completed',
+    conclusion: run.code === 0 ? 'success' : 'failure',
+    jobs: run.jobs.map((job) => {
+      const parts = job.name.split('/');
+      return {
+        name: parts.length >= 3 ? `${parts[0]} / ${parts.slice(2).join('/')}` : (parts[1] ?? job.name),
+        conclusion: job.result,
+      };
+    }),
+  };
+}
+
+/** deploy.yml on push; the `gh` stub lists `runs` (newest first) as the workflow's earlier runs. */
 export async function pushDeploy(
   fixture: ActFixture,
   repo: ScratchRepo,
-  options: { scenario: string; lastSuccess?: string; vars?: Record<string, string>; timeoutMs?: number },
+  options: { scenario: string; runs?: GhRun[]; vars?: Record<string, string>; timeoutMs?: number },
 ): Promise<ActRun> {
   const run = await runAct({
     repo: repo.dir,
@@ -40,7 +61,7 @@ export async function pushDeploy(
     event: 'push',
     motoEndpoint: fixture.moto.endpoint,
     vars: options.vars ?? { AWS_ROLE_ARN: ROLE_ARN },
-    lastSuccess: options.lastSuccess ?? '',
+    runs: options.runs ?? [],
     timeoutMs: options.timeoutMs ?? 180_000,
   });
   record({ scenario: options.scenario, run });

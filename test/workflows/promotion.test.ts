@@ -15,7 +15,14 @@ import { readWorkflow, repoRoot } from './workflow-files.js';
 const gh = (inner: string) => `$\u007B{ ${inner} }}`;
 const config = loadDeployConfig();
 type Step = { name?: string; uses?: string; if?: string; with?: Record<string, string>; run?: string };
-type Job = { if?: string; needs?: string[]; uses?: string; with?: Record<string, string>; steps?: Step[] };
+type Job = {
+  if?: string;
+  needs?: string[];
+  uses?: string;
+  with?: Record<string, string>;
+  outputs?: Record<string, string>;
+  steps?: Step[];
+};
 const jobs = (file: string) => readWorkflow(file).jobs as unknown as Record<string, Job>;
 
 describe('the legs of a run', () => {
@@ -123,9 +130,13 @@ describe('deploy.yml and environment.yml', () => {
     expect(deploy.promote?.uses).toBe('./.github/workflows/environment.yml');
     expect(deploy.promote?.needs).toEqual(['changes', 'stage']);
     expect(deploy.promote?.if).toContain("needs.stage.result == 'success' && needs.stage.outputs.ready == 'true'");
-    expect(deploy.promote?.if, 'nothing to deploy: no approval asked').toContain(
-      "needs.changes.outputs.has-legs == 'true'",
-    );
+    // Only the later environments with legs are promoted (pipeline.ts changes' `promote`).
+    expect(deploy.promote?.if).toContain("needs.changes.outputs.promoted != '[]'");
+    expect(deploy.changes?.outputs).toMatchObject({ promoted: gh('steps.plan.outputs.promote') });
+    for (const caller of ['stage', 'promote'] as const)
+      expect(deploy[caller]?.with?.legs).toMatch(
+        /^\$\{\{ fromJSON\(needs\.changes\.outputs\.plans\)\[.+\]\.legs \}\}$/,
+      );
     expect(deploy.promote?.with?.['promote-from']).toBe(gh('needs.changes.outputs.source'));
     expect(deploy.stage?.with?.['promote-from']).toBeUndefined();
   });
@@ -232,6 +243,73 @@ describe('deploy/summary.ts', () => {
     expect(markdown).toContain('- The app: <http://staging.example>');
     expect(markdown).toContain('- The app: <http://production.example>');
     expect(markdown).toContain('/ecs/v2/clusters/production-cluster/services/like/health?region=us-east-1');
+  });
+
+  it('should say a later environment had nothing to deploy, and list per environment what was', () => {
+    const markdown = summaryMarkdown({
+      config,
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      needs: {
+        changes: {
+          result: 'success',
+          outputs: {
+            services: '["like"]',
+            plans: JSON.stringify({
+              staging: { legs: '{"include":[{"service":"like"}]}', infra: 'false', services: ['like'] },
+              production: { legs: '{"include":[]}', infra: 'false', services: [] },
+            }),
+          },
+        },
+        stage: { result: 'success', outputs: { ready: 'true', 'public-url': 'http://staging.example' } },
+        promote: { result: 'skipped' },
+      },
+    });
+    expect(markdown).toContain('### production (us-east-1): skipped\n\nNothing to deploy: no service changed');
+    expect(markdown).toContain('/ecs/v2/clusters/staging-cluster/services/like/health');
+    expect(markdown).not.toContain('/ecs/v2/clusters/staging-cluster/services/monolith/health');
+  });
+});
+
+describe('pipeline changes command', () => {
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const changes = (bases: Record<string, string>, only = '') => {
+    const lines = runPipelineCli({ argv: ['changes', '--bases', JSON.stringify(bases), '--only', only], config });
+    const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1) ?? '';
+    const plans = JSON.parse(value('plans')) as Record<string, { legs: string; infra: string; services: string[] }>;
+    const legsOf = (env: string) =>
+      (JSON.parse(plans[env]?.legs ?? '{"include":[]}') as { include: Array<{ service: string }> }).include.map(
+        (leg) => leg.service,
+      );
+    return { plans, legsOf, promote: JSON.parse(value('promote')) as string[], services: value('services') };
+  };
+
+  it('should plan each environment from its own last deploy, and promote only those with legs', () => {
+    // Staging deployed this very commit; production never deployed anything.
+    const run = changes({ staging: head, production: '' });
+    expect(run.legsOf('staging')).toEqual([]);
+    expect(run.plans.staging?.infra).toBe('false');
+    expect(run.legsOf('production')).toEqual(Object.keys(config.services));
+    expect(run.plans.production?.infra).toBe('true');
+    expect(run.promote).toEqual(['production']);
+    expect(JSON.parse(run.services)).toEqual(Object.keys(config.services));
+  });
+
+  it('should promote nothing when no later environment has anything to deploy', () => {
+    const run = changes({ staging: '', production: head });
+    expect(run.legsOf('staging')).toEqual(Object.keys(config.services));
+    expect(run.promote).toEqual([]);
+  });
+
+  it('should plan only the environment a manual run names', () => {
+    expect(Object.keys(changes({ staging: '', production: '' }, 'production').plans)).toEqual(['production']);
+    expect(Object.keys(changes({ staging: '', production: '' }, 'staging').plans)).toEqual(['staging']);
+  });
+
+  it('should refuse bases that are not every environment to a full commit SHA or empty', () => {
+    for (const bad of ['{}', '{"staging":"abc","production":""}', '{"staging":"","production":"","dev":""}', 'x'])
+      expect(() => runPipelineCli({ argv: ['changes', '--bases', bad], config })).toThrow(
+        /^expected --bases to be a JSON object of every environment \(staging, production\)/,
+      );
   });
 });
 
