@@ -64,7 +64,12 @@ export function environmentBases(options: {
 
 /** `gh api` lines of JSON objects (one per line, as `--jq '.list[] | {fields}'` prints them). */
 function ghLines<T>(args: string[]): T[] {
-  const out = execFileSync('gh', ['api', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  // A call that hangs fails the step after a minute instead of holding the job.
+  const out = execFileSync('gh', ['api', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 60_000,
+  });
   return out
     .split('\n')
     .filter((line) => line.trim() !== '')

@@ -46,7 +46,7 @@ export function checkRuns(options: { repository: string; commit: string }): Chec
       '--jq',
       '.check_runs[] | {name, status, conclusion}',
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 },
   );
   return out
     .split('\n')
